@@ -1,73 +1,83 @@
 #!/usr/bin/env node
 /**
- * The `wirestack` command line. Until the full CLI lands, `wirestack demo`
- * (what `npm start` runs) starts a TCP echo server on loopback.
+ * The `wirestack` command line: `wirestack <command> [options]`.
  *
- * Run: `deno run -A cli/main.ts demo` or, from the npm package, `npx wirestack demo`.
+ * Exit codes: 0 success, 1 failure, 2 bad usage. Errors print as one line;
+ * `--debug` adds the stack trace. Every command takes `--help`.
+ *
+ * Run: `deno run -A cli/main.ts <command>` from source, or `npx wirestack
+ * <command>` from the npm package.
  *
  * @module
  */
 
 import process from "node:process";
-import { type Conn, transport } from "../adapters/mod.ts";
+import { parseArgs } from "node:util";
+import { type Command, UsageError } from "./_command.ts";
+import { demo } from "./commands/demo.ts";
 
-const USAGE = `usage: wirestack <command> [options]
+/** Every command, in the order `--help` lists them. */
+const COMMANDS: Command[] = [demo];
 
-commands:
-  demo [--port N]   start a TCP echo server on 127.0.0.1 (the full demo comes with the CLI issue)
-  help              print this text`;
-
-async function echo(conn: Conn): Promise<void> {
-  const buffer = new Uint8Array(16384);
-  try {
-    for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
-      await conn.write(buffer.slice(0, n));
-    }
-  } catch {
-    // A peer that resets ends its own session only.
-  } finally {
-    conn.close();
-  }
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const lines = COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return `usage: wirestack <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
+    `Every command takes --help. Exit codes: 0 success, 1 failure, 2 bad usage.`;
 }
 
-async function demo(args: string[]): Promise<number> {
-  const portIndex = args.indexOf("--port");
-  const port = portIndex === -1 ? 0 : Number(args[portIndex + 1]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`wirestack: --port needs a number from 0 to 65535`);
-    return 2;
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" && !error.message.includes(code)
+      ? `${error.message} (${code})`
+      : error.message;
   }
-  const listener = await transport.listen({ port, hostname: "127.0.0.1" });
-  const addr = listener.addr.transport === "unix"
-    ? listener.addr.path
-    : `${listener.addr.hostname}:${listener.addr.port}`;
-  console.log(`wirestack demo (${transport.name}): TCP echo server on ${addr}`);
-  console.log(
-    `try: echo hello | nc 127.0.0.1 ${
-      listener.addr.transport === "unix" ? "" : listener.addr.port
-    }`,
-  );
-  console.log("Ctrl-C stops it.");
-  process.once("SIGINT", () => listener.close());
-  for await (const conn of listener) void echo(conn);
-  console.log("stopped");
-  return 0;
+  return String(error);
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case "demo":
-      return await demo(rest);
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      console.log(USAGE);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    console.log(usage());
+    return 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    console.error(`wirestack: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const debug = rest.includes("--debug");
+  const controller = new AbortController();
+  const stop = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: {
+        ...command.options,
+        help: { type: "boolean", short: "h" },
+        debug: { type: "boolean" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help === true) {
+      console.log(command.help);
       return 0;
-    default:
-      console.error(`wirestack: unknown command "${command}"\n${USAGE}`);
-      return 2;
+    }
+    return await command.run({ values, positionals, signal: controller.signal });
+  } catch (error) {
+    const usageProblem = error instanceof UsageError ||
+      (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS") === true;
+    console.error(`wirestack ${name}: ${messageOf(error)}`);
+    if (debug && error instanceof Error && error.stack) console.error(error.stack);
+    if (usageProblem) console.error(`see: wirestack ${name} --help`);
+    return usageProblem ? 2 : 1;
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
   }
 }
 

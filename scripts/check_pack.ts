@@ -117,6 +117,12 @@ function main(): void {
     console.log(
       `types: a nodenext TypeScript consumer type-checks against ${subpaths.length} subpaths`,
     );
+
+    const help = run(join(scratch, "node_modules/.bin/wirestack"), ["--help"], scratch);
+    if (!help.includes("usage: wirestack")) {
+      throw new Error("the installed wirestack bin did not print its usage");
+    }
+    console.log("bin: the installed `wirestack` command runs under Node");
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
