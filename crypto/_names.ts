@@ -107,10 +107,11 @@ export function parseName(bytes: Uint8Array, name: DerElement): ParsedName {
   let text = "";
   for (let i = rdns.length - 1; i >= 0; i--) {
     const rdn = rdns[i];
-    for (let j = 0; j < rdn.length; j++) {
+    // Fully reversed, inside multi-valued RDNs too, as OpenSSL's RFC 2253 output.
+    for (let j = rdn.length - 1; j >= 0; j--) {
       const attribute = rdn[j];
       attributes.push(attribute);
-      if (text !== "") text += j === 0 ? "," : "+";
+      if (text !== "") text += j === rdn.length - 1 ? "," : "+";
       text += attribute.type + "=" +
         (attribute.value.startsWith("#") && attribute.type === attribute.oid
           ? attribute.value
