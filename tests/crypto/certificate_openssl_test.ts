@@ -291,7 +291,7 @@ test(name("names: escaping, multi-valued RDNs, UTF-8, DC, UID, emailAddress"), (
       "-key",
       "utf.key",
       "-subj",
-      "/CN=Müller Straße 日本/O=Ünïcödé",
+      "/CN=M\u00fcller Stra\u00dfe \u65e5\u672c/O=\u00dcn\u00efc\u00f6d\u00e9",
       "-days",
       "2",
       "-config",
@@ -301,7 +301,7 @@ test(name("names: escaping, multi-valued RDNs, UTF-8, DC, UID, emailAddress"), (
     ]);
     const utf8 = parseCertificate(dir.read("utf.pem"));
     assertMatchesOpenssl(dir, "utf.pem", utf8);
-    assert.equal(utf8.subject, "O=Ünïcödé,CN=Müller Straße 日本");
+    assert.equal(utf8.subject, "O=\u00dcn\u00efc\u00f6d\u00e9,CN=M\u00fcller Stra\u00dfe \u65e5\u672c");
     dir.key("multi");
     dir.write("multi.cnf", "[req]\ndistinguished_name=dn\n[dn]\n[ext]\n");
     dir.run([

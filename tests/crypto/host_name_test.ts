@@ -53,8 +53,8 @@ test("host names: IPs only against IP SANs, normalized; names only against DNS S
   assert.equal(matchHostName(pem, ""), false);
   const dnsLooksLikeIp = await certificateFor(["127.0.0.1.nip.io"]);
   assert.equal(matchHostName(dnsLooksLikeIp, "127.0.0.1"), false);
-  const idn = await certificateFor(["bücher.example"]);
-  assert.equal(matchHostName(idn, "BÜCHER.example"), true);
+  const idn = await certificateFor(["b\u00fccher.example"]);
+  assert.equal(matchHostName(idn, "B\u00dcCHER.example"), true);
   assert.equal(matchHostName(idn, "xn--bcher-kva.example"), true);
 });
 
