@@ -348,7 +348,7 @@ export function devCaTrustInstructions(rootPath: string): string {
     `  curl:     curl --cacert ${quoted} https://localhost:8443/`,
     `  Node:     NODE_EXTRA_CA_CERTS=${quoted} node app.js`,
     `  Deno:     DENO_CERT=${quoted} deno run --allow-net app.ts`,
-    "  wirestack clients: pass the root in the roots/ca option (or trust the dev CA by option).",
+    "  wirestack: pass the root as a trust anchor (verifyCertificateChain roots, the TLS clients' ca option).",
     "  Chrome, Edge: Settings > Privacy and security > Security > Manage certificates >",
     "                Authorities (Trusted Root Certification Authorities) > Import, tick 'websites'",
     "  Firefox:  Settings > Privacy & Security > Certificates > View Certificates > Authorities > Import",

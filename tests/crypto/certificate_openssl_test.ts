@@ -301,7 +301,10 @@ test(name("names: escaping, multi-valued RDNs, UTF-8, DC, UID, emailAddress"), (
     ]);
     const utf8 = parseCertificate(dir.read("utf.pem"));
     assertMatchesOpenssl(dir, "utf.pem", utf8);
-    assert.equal(utf8.subject, "O=\u00dcn\u00efc\u00f6d\u00e9,CN=M\u00fcller Stra\u00dfe \u65e5\u672c");
+    assert.equal(
+      utf8.subject,
+      "O=\u00dcn\u00efc\u00f6d\u00e9,CN=M\u00fcller Stra\u00dfe \u65e5\u672c",
+    );
     dir.key("multi");
     dir.write("multi.cnf", "[req]\ndistinguished_name=dn\n[dn]\n[ext]\n");
     dir.run([

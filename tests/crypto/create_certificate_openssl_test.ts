@@ -178,7 +178,11 @@ test(
     await code({ ...base, publicKey: keys.privateKey }, "bad-key");
     // Internationalised names are written as A-labels; escapes in subjects survive.
     const idn = parseCertificate(
-      await createCertificate({ ...base, subject: 'CN=a\\,b+O=c\\"d', names: ["b\u00fccher.example"] }),
+      await createCertificate({
+        ...base,
+        subject: 'CN=a\\,b+O=c\\"d',
+        names: ["b\u00fccher.example"],
+      }),
     );
     assert.deepEqual(idn.subjectAltName?.dns, ["xn--bcher-kva.example"]);
     assert.equal(idn.subject, 'O=c\\"d+CN=a\\,b');

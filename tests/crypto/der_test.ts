@@ -92,7 +92,10 @@ test("DER: strings of every directory type decode; bad UTF-8 is refused", () => 
     const der = encode(tag, content);
     return readString(der, readElement(der, 0));
   };
-  assert.equal(read(TAG.UTF8_STRING, new TextEncoder().encode("\u00dcn\u00ef \u65e5\u672c")), "\u00dcn\u00ef \u65e5\u672c");
+  assert.equal(
+    read(TAG.UTF8_STRING, new TextEncoder().encode("\u00dcn\u00ef \u65e5\u672c")),
+    "\u00dcn\u00ef \u65e5\u672c",
+  );
   assert.equal(read(TAG.PRINTABLE_STRING, new TextEncoder().encode("Acme")), "Acme");
   assert.equal(read(TAG.BMP_STRING, bytes(0x00, 0x41, 0x65, 0xe5)), "A\u65e5");
   assert.equal(read(TAG.UNIVERSAL_STRING, bytes(0, 0, 0, 0x41, 0, 1, 0xf6, 0x00)), "A\u{1f600}");
