@@ -60,7 +60,7 @@ export interface ExtensionTarget {
   sanIps: Uint8Array[];
   permitted?: Subtree[];
   excluded?: Subtree[];
-  /** Critical extensions wirestack does not process. */
+  /** Critical extensions wirestack does not handle. */
   unknownCritical: string[];
 }
 
@@ -85,7 +85,7 @@ export interface CertificateParts extends ExtensionTarget {
   subjectEmails: string[];
   permitted?: Subtree[];
   excluded?: Subtree[];
-  /** Critical extensions wirestack does not process. */
+  /** Critical extensions wirestack does not handle. */
   unknownCritical: string[];
 }
 

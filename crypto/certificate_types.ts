@@ -141,3 +141,6 @@ export interface Certificate extends CertificateExtensions {
    */
   spkiSha256: string;
 }
+
+/** A certificate as wirestack accepts it: PEM text, DER bytes, or an already parsed one. */
+export type CertificateInput = string | Uint8Array | ArrayBuffer | Certificate;

@@ -32,12 +32,8 @@ import type {
   NameAttribute,
   PublicKeyInfo,
 } from "./certificate_types.ts";
-import {
-  buildExtensions,
-  type CaOptions,
-  createCertificate,
-  type Issuer,
-} from "./create_certificate.ts";
+import { buildExtensions, type CaOptions } from "./_extensions.ts";
+import { createCertificate, type Issuer } from "./create_certificate.ts";
 import { CertificateError } from "./errors.ts";
 import { pemBlocks } from "./pem.ts";
 

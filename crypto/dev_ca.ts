@@ -19,12 +19,21 @@
 
 import { dnsWithin, ipWithin } from "./_name_constraints.ts";
 import { classifyName } from "./_general_names.ts";
-import { certificateParts } from "./certificate.ts";
+import { certificateParts } from "./_certificate_cache.ts";
 import { createCertificate } from "./create_certificate.ts";
 import { CertificateError } from "./errors.ts";
 import { exportPrivateKey, generateKeyPair, importPrivateKey, type KeyAlgorithm } from "./keys.ts";
 
-/** Lifetime presets, in days. */
+/**
+ * Lifetime presets, in days.
+ *
+ * @example
+ * ```ts
+ * import { LIFETIME_PRESETS } from "./dev_ca.ts";
+ *
+ * console.log(LIFETIME_PRESETS.webtransport); // 14
+ * ```
+ */
 export const LIFETIME_PRESETS: Readonly<Record<"browser" | "webrtc" | "webtransport", number>> =
   Object.freeze({
     /** The longest lifetime browsers accept for a TLS server certificate (CA/Browser Forum, Apple). */
@@ -42,6 +51,13 @@ export type LifetimePreset = keyof typeof LIFETIME_PRESETS;
  * The names a constrained development root may sign for: loopback and
  * special-use names (RFC 6761, RFC 8375, ICANN's `.internal`), loopback,
  * private and link-local addresses.
+ *
+ * @example
+ * ```ts
+ * import { DEV_NAME_CONSTRAINTS } from "./dev_ca.ts";
+ *
+ * console.log(DEV_NAME_CONSTRAINTS.includes("localhost")); // true
+ * ```
  */
 export const DEV_NAME_CONSTRAINTS: readonly string[] = Object.freeze([
   "localhost",
@@ -61,7 +77,16 @@ export const DEV_NAME_CONSTRAINTS: readonly string[] = Object.freeze([
   "fe80::/10",
 ]);
 
-/** The names a development certificate gets when none are given. */
+/**
+ * The names a development certificate gets when none are given.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DEV_NAMES } from "./dev_ca.ts";
+ *
+ * console.log(DEFAULT_DEV_NAMES); // ["localhost", "127.0.0.1", "::1"]
+ * ```
+ */
 export const DEFAULT_DEV_NAMES: readonly string[] = Object.freeze([
   "localhost",
   "127.0.0.1",
@@ -265,7 +290,16 @@ export interface DevCaStore {
   write(name: string, text: string, options: { secret: boolean }): Promise<void>;
 }
 
-/** The names a {@linkcode DevCaStore} holds the root under (mkcert's, so tools find them). */
+/**
+ * The names a {@linkcode DevCaStore} holds the root under (mkcert's, so tools find them).
+ *
+ * @example
+ * ```ts
+ * import { DEV_CA_FILES } from "./dev_ca.ts";
+ *
+ * console.log(DEV_CA_FILES.certificate); // "rootCA.pem"
+ * ```
+ */
 export const DEV_CA_FILES: Readonly<{ certificate: string; privateKey: string }> = Object.freeze({
   certificate: "rootCA.pem",
   privateKey: "rootCA-key.pem",

@@ -13,7 +13,6 @@
  */
 
 import { toArrayBuffer } from "./_bytes.ts";
-import { malformed, readElement, TAG } from "./_der.ts";
 import {
   ed25519Seed,
   jwkFromRsaPrivate,
@@ -23,12 +22,11 @@ import {
   readSpki,
   rsaPrivateFromJwk,
   sec1FromJwk,
-  spkiFromRsaPublic,
   writePkcs8,
 } from "./_key_formats.ts";
 import { KEY_ALG } from "./_oids.ts";
+import { spkiOf } from "./_spki.ts";
 import { decryptPkcs8, encryptPkcs8 } from "./_pbes2.ts";
-import { certificateParts } from "./certificate.ts";
 import { CertificateError } from "./errors.ts";
 import { pemBlocks, pemEncode } from "./pem.ts";
 
@@ -172,25 +170,10 @@ async function pkcs8Of(key: CryptoKey): Promise<Uint8Array> {
  * console.log(der.length);
  * ```
  */
-export function exportPrivateKey(
+export async function exportPrivateKey<Encoding extends "pem" | "der" = "pem">(
   key: CryptoKey,
-  options?: ExportPrivateKeyOptions & { encoding?: "pem" },
-): Promise<string>;
-/**
- * Exports a private key as DER.
- *
- * @param key an extractable private key
- * @param options container and passphrase, with `encoding: "der"`
- * @returns the DER bytes
- */
-export function exportPrivateKey(
-  key: CryptoKey,
-  options: ExportPrivateKeyOptions & { encoding: "der" },
-): Promise<Uint8Array>;
-export async function exportPrivateKey(
-  key: CryptoKey,
-  options: ExportPrivateKeyOptions = {},
-): Promise<string | Uint8Array> {
+  options: ExportPrivateKeyOptions & { encoding?: Encoding } = {},
+): Promise<Encoding extends "der" ? Uint8Array : string> {
   const format = options.format ?? "pkcs8";
   let der: Uint8Array;
   let label: string;
@@ -221,7 +204,9 @@ export async function exportPrivateKey(
   } else {
     throw new CertificateError("bad-option", `unknown private key format "${format as string}"`);
   }
-  return options.encoding === "der" ? der : pemEncode(label, der);
+  return (options.encoding === "der" ? der : pemEncode(label, der)) as Encoding extends "der"
+    ? Uint8Array
+    : string;
 }
 
 /** Options of {@linkcode importPrivateKey} and {@linkcode importKeyPair}. */
@@ -473,25 +458,10 @@ export interface ExportPublicKeyOptions {
  * console.log(await exportPublicKey(publicKey)); // -----BEGIN PUBLIC KEY----- ...
  * ```
  */
-export function exportPublicKey(
+export async function exportPublicKey<Encoding extends "pem" | "der" = "pem">(
   key: CryptoKey,
-  options?: ExportPublicKeyOptions & { encoding?: "pem" },
-): Promise<string>;
-/**
- * Exports a public key as DER.
- *
- * @param key a public key
- * @param options the container, with `encoding: "der"`
- * @returns the DER bytes
- */
-export function exportPublicKey(
-  key: CryptoKey,
-  options: ExportPublicKeyOptions & { encoding: "der" },
-): Promise<Uint8Array>;
-export async function exportPublicKey(
-  key: CryptoKey,
-  options: ExportPublicKeyOptions = {},
-): Promise<string | Uint8Array> {
+  options: ExportPublicKeyOptions & { encoding?: Encoding } = {},
+): Promise<Encoding extends "der" ? Uint8Array : string> {
   if (key.type !== "public") {
     throw new CertificateError("bad-key", "expected a public key (see publicKeyOf)");
   }
@@ -511,29 +481,9 @@ export async function exportPublicKey(
       `unknown public key format "${options.format as string}"`,
     );
   }
-  return options.encoding === "der" ? der : pemEncode(label, der);
-}
-
-/** The SubjectPublicKeyInfo DER of a public key input (SPKI, PKCS#1 or a certificate). */
-export function spkiOf(input: string | Uint8Array): Uint8Array {
-  if (typeof input === "string") {
-    const block = pemBlocks(input).find((candidate) =>
-      ["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"].includes(candidate.label)
-    );
-    if (block === undefined) {
-      throw new CertificateError("bad-key", "no PUBLIC KEY or CERTIFICATE PEM block in the input");
-    }
-    if (block.label === "CERTIFICATE") return certificateParts(block.der).spki;
-    if (block.label === "RSA PUBLIC KEY") return spkiFromRsaPublic(block.der);
-    return block.der;
-  }
-  const top = readElement(input, 0, input.length);
-  if (top.tag !== TAG.SEQUENCE) malformed("a public key is not a SEQUENCE");
-  const first = readElement(input, top.start, top.end);
-  if (first.tag === TAG.INTEGER) return spkiFromRsaPublic(input);
-  const second = readElement(input, first.end, top.end);
-  if (second.tag === TAG.BIT_STRING) return input;
-  return certificateParts(input).spki;
+  return (options.encoding === "der" ? der : pemEncode(label, der)) as Encoding extends "der"
+    ? Uint8Array
+    : string;
 }
 
 /**

@@ -10,8 +10,9 @@
 
 import { toBase64 } from "./_bytes.ts";
 import { sha256 } from "./_sha.ts";
-import { type CertificateInput, certificateParts } from "./certificate.ts";
-import { spkiOf } from "./keys.ts";
+import { certificateParts } from "./_certificate_cache.ts";
+import type { CertificateInput } from "./certificate_types.ts";
+import { spkiOf } from "./_spki.ts";
 
 /**
  * The SPKI pin (base64 of SHA-256 over the SubjectPublicKeyInfo DER) of a

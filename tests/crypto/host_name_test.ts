@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createCertificate, generateKeyPair, matchHostName } from "../../crypto/mod.ts";
-import { dnsNameMatches } from "../../crypto/host_name.ts";
+import { dnsNameMatches } from "../../crypto/_dns_names.ts";
 import { test } from "../_harness.ts";
 
 async function certificateFor(names: string[], subject = "CN=test"): Promise<string> {
