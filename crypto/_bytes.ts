@@ -50,7 +50,12 @@ export function toBase64(bytes: Uint8Array): string {
  * undefined on any other character, on bad padding or on a truncated group.
  */
 export function fromBase64(text: string, start = 0, end = text.length): Uint8Array | undefined {
-  const out = new Uint8Array(Math.ceil((end - start) / 4) * 3);
+  let symbols = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 61) symbols++;
+  }
+  const out = new Uint8Array(Math.floor((symbols * 3) / 4));
   let length = 0;
   let group = 0;
   let count = 0;
@@ -73,7 +78,7 @@ export function fromBase64(text: string, start = 0, end = text.length): Uint8Arr
       count = 0;
     }
   }
-  if (count === 0 && padding === 0) return out.subarray(0, length);
+  if (count === 0 && padding === 0) return out;
   if (count === 2 && padding <= 2) {
     out[length++] = group >> 4;
   } else if (count === 3 && padding <= 1) {
@@ -82,7 +87,7 @@ export function fromBase64(text: string, start = 0, end = text.length): Uint8Arr
   } else {
     return undefined;
   }
-  return out.subarray(0, length);
+  return out;
 }
 
 /** One array holding `parts` one after another. */

@@ -1,21 +1,16 @@
-// Parsed certificates and the raw pieces behind them, remembered per parsed
-// object so that verification never parses the same certificate twice.
+// From whatever certificate input a caller has (PEM, DER, a parsed object) to
+// the parsed pieces. A parsed object is read again from its DER: remembering
+// pieces per object (a WeakMap) cost more in garbage collection on the parse
+// path than the second parse costs in verification.
 
 import { type CertificateParts, parseCertificateParts } from "./_certificate_parser.ts";
-import type { Certificate, CertificateInput } from "./certificate_types.ts";
+import type { CertificateInput } from "./certificate_types.ts";
 import { CertificateError } from "./errors.ts";
 import { pemBlocks } from "./pem.ts";
 
 const CERTIFICATE_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
 
-/** Parsed pieces by certificate object, so verification never parses twice. */
-const partsByCertificate = new WeakMap<Certificate, CertificateParts>();
-
-function partsOfDer(der: Uint8Array): CertificateParts {
-  const parts = parseCertificateParts(der);
-  partsByCertificate.set(parts.info, parts);
-  return parts;
-}
+const partsOfDer = parseCertificateParts;
 
 /** The parsed pieces of every certificate in `input` (a PEM bundle gives several). */
 export function certificatePartsList(input: CertificateInput): CertificateParts[] {
@@ -25,8 +20,6 @@ export function certificatePartsList(input: CertificateInput): CertificateParts[
   }
   if (input instanceof Uint8Array) return [partsOfDer(input.slice())];
   if (input instanceof ArrayBuffer) return [partsOfDer(new Uint8Array(input.slice(0)))];
-  const known = partsByCertificate.get(input);
-  if (known !== undefined) return [known];
   if (input !== null && typeof input === "object" && input.der instanceof Uint8Array) {
     return [partsOfDer(input.der.slice())];
   }

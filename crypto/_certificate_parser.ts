@@ -21,7 +21,7 @@ import {
   TAG,
 } from "./_der.ts";
 import { formatIp, formatIpRange } from "./_ip.ts";
-import { parseName } from "./_names.ts";
+import { canonicalName, parseName } from "./_names.ts";
 import {
   ACCESS_METHODS,
   CURVES,
@@ -32,7 +32,7 @@ import {
   KEY_USAGES,
   SIGNATURE_NAMES,
 } from "./_oids.ts";
-import { sha1, sha256 } from "./_sha.ts";
+import { sha1Hex, sha256, sha256Hex } from "./_sha.ts";
 import type {
   Certificate,
   CertificateExtensions,
@@ -77,8 +77,10 @@ export interface CertificateParts extends ExtensionTarget {
   spki: Uint8Array;
   subjectDer: Uint8Array;
   issuerDer: Uint8Array;
-  subjectCanonical: string;
-  issuerCanonical: string;
+  /** The subject in the form RFC 5280 7.1 name matching compares (computed on first use). */
+  readonly subjectCanonical: string;
+  /** The issuer, likewise. */
+  readonly issuerCanonical: string;
   /** IP SANs as bytes. */
   sanIps: Uint8Array[];
   /** Subject emailAddress attributes (name constraints apply to them too). */
@@ -226,7 +228,7 @@ function readSubtrees(
     info.push(name);
     if (name.type === "dirName") {
       const dn = readElement(bytes, base.start, base.end);
-      subtrees.push({ type: "dirName", text: parseName(bytes, dn).canonical });
+      subtrees.push({ type: "dirName", text: canonicalName(encodingOf(bytes, dn)) });
     } else {
       subtrees.push({ type: name.type, text: name.value.toLowerCase() });
     }
@@ -312,9 +314,11 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
     signatureAlgorithmOid: signatureOid,
     publicKey,
     extensions,
-    fingerprints: { sha256: toHex(sha256(der)), sha1: toHex(sha1(der)) },
+    fingerprints: { sha256: sha256Hex(der), sha1: sha1Hex(der) },
     spkiSha256: toBase64(sha256(encodingOf(der, spki))),
   };
+  let subjectCanonical: string | undefined;
+  let issuerCanonical: string | undefined;
   const parts: CertificateParts = {
     info,
     tbs: encodingOf(der, tbs),
@@ -323,8 +327,12 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
     spki: encodingOf(der, spki),
     subjectDer: encodingOf(der, subject),
     issuerDer: encodingOf(der, issuer),
-    subjectCanonical: subjectName.canonical,
-    issuerCanonical: issuerName.canonical,
+    get subjectCanonical() {
+      return subjectCanonical ??= canonicalName(this.subjectDer);
+    },
+    get issuerCanonical() {
+      return issuerCanonical ??= canonicalName(this.issuerDer);
+    },
     sanIps: [],
     subjectEmails: subjectName.attributes.filter((a) => a.type === "emailAddress").map((a) =>
       a.value

@@ -9,6 +9,7 @@ import {
   expectElement,
   malformed,
   oid,
+  readElement,
   readOid,
   readString,
   sequence,
@@ -33,8 +34,6 @@ export interface ParsedName {
   text: string;
   /** The attributes in the same order as `text`. */
   attributes: NameAttribute[];
-  /** A form two names that match under RFC 5280 7.1 share (case and spaces folded). */
-  canonical: string;
 }
 
 const STRING_TAGS = new Set<number>([
@@ -67,6 +66,22 @@ function escapeValue(value: string): string {
 
 /** Reads a DER Name (an RDNSequence). */
 export function parseName(bytes: Uint8Array, name: DerElement): ParsedName {
+  return readName(bytes, name, false) as ParsedName;
+}
+
+/**
+ * The form two names that match under RFC 5280 7.1 share (case and inner
+ * spaces folded, string types ignored), from the DER of a Name.
+ */
+export function canonicalName(der: Uint8Array): string {
+  return readName(der, readElement(der, 0, der.length), true) as string;
+}
+
+function readName(
+  bytes: Uint8Array,
+  name: DerElement,
+  wantCanonical: boolean,
+): ParsedName | string {
   if (name.tag !== TAG.SEQUENCE) malformed("a Name is not a SEQUENCE");
   const rdns: NameAttribute[][] = [];
   let canonical = "";
@@ -89,20 +104,19 @@ export function parseName(bytes: Uint8Array, name: DerElement): ParsedName {
       const attributeOid = readOid(bytes, typeElement);
       const shortName = NAME_ATTRIBUTES[attributeOid];
       let value: string;
-      let folded: string;
       if (STRING_TAGS.has(valueElement.tag) && shortName !== undefined) {
         value = readString(bytes, valueElement);
-        folded = value.trim().replace(/\s+/g, " ").toLowerCase();
+        if (wantCanonical) value = value.trim().replace(/\s+/g, " ").toLowerCase();
       } else {
         value = "#" + toHex(bytes, valueElement.offset, valueElement.end);
-        folded = value;
       }
       rdn.push({ type: shortName ?? attributeOid, oid: attributeOid, value });
-      canonical += (rdn.length > 1 ? "+" : "/") + attributeOid + "=" + folded;
+      if (wantCanonical) canonical += (rdn.length > 1 ? "+" : "/") + attributeOid + "=" + value;
     }
     if (rdn.length === 0) malformed("empty RelativeDistinguishedName");
     rdns.push(rdn);
   }
+  if (wantCanonical) return canonical;
   const attributes: NameAttribute[] = [];
   let text = "";
   for (let i = rdns.length - 1; i >= 0; i--) {
@@ -118,7 +132,7 @@ export function parseName(bytes: Uint8Array, name: DerElement): ParsedName {
           : escapeValue(attribute.value));
     }
   }
-  return { text, attributes, canonical };
+  return { text, attributes };
 }
 
 // ---- text to DER -----------------------------------------------------------
