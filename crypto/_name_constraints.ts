@@ -65,10 +65,19 @@ interface Names {
   dirName: string[];
 }
 
+/** A common name that reads as a host name (LDH labels, at least one dot), as OpenSSL judges it. */
+const HOST_LIKE = /^[A-Za-z0-9_]+(?:-+[A-Za-z0-9_]+)*(?:\.[A-Za-z0-9_]+(?:-+[A-Za-z0-9_]+)*)+$/;
+
 function namesOf(parts: CertificateParts): Names {
   const san = parts.info.subjectAltName;
+  // Without DNS SANs, a host-like common name is held to the DNS constraints too
+  // (what OpenSSL does): otherwise a constrained CA could vouch for "CN=bank.com"
+  // to any client that still falls back to the common name.
+  const dns = san !== undefined && san.dns.length > 0 ? san.dns : parts.info.subjectAttributes
+    .filter((attribute) => attribute.type === "CN" && HOST_LIKE.test(attribute.value))
+    .map((attribute) => attribute.value);
   return {
-    dns: san?.dns ?? [],
+    dns,
     ip: parts.sanIps,
     email: [...(san?.email ?? []), ...parts.subjectEmails],
     uri: san?.uri ?? [],

@@ -278,6 +278,9 @@ export async function verifyCertificateChain(
   }
   const maxDepth = options.maxDepth ?? 10;
   let budget = options.maxSignatureChecks ?? 64;
+  // Paths through already-checked pairs cost no signature but can still multiply:
+  // bound the search itself too.
+  let steps = 16 * budget;
 
   const anchors = new Map<string, CertificateParts>();
   for (const parts of flatten(options.roots)) anchors.set(fingerprint(parts), parts);
@@ -318,6 +321,7 @@ export async function verifyCertificateChain(
   };
 
   const search = async (path: CertificateParts[]): Promise<CertificateParts[] | undefined> => {
+    if (--steps < 0) return undefined;
     const current = path[path.length - 1];
     const depth = path.length - 1;
     if (anchors.has(fingerprint(current))) {

@@ -282,6 +282,18 @@ function fixtures(): Fixtures {
   c({ name: "ncip", subject: "/CN=ip", issuer: "ncroot", ext: SERVER("IP:198.51.100.1") });
   c({ name: "ncipexcluded", subject: "/CN=ipx", issuer: "ncroot", ext: SERVER("IP:192.0.2.200") });
   c({ name: "ncip6", subject: "/CN=ip6", issuer: "ncroot", ext: SERVER("IP:2001:db9::1") });
+  c({
+    name: "nccn",
+    subject: "/CN=www.evil.com",
+    issuer: "ncroot",
+    ext: ["basicConstraints=CA:FALSE", "subjectAltName=IP:192.0.2.6"],
+  });
+  c({
+    name: "nccnplain",
+    subject: "/CN=Evil Corp",
+    issuer: "ncroot",
+    ext: ["basicConstraints=CA:FALSE"],
+  });
   // Name constraints on an intermediate.
   c({
     name: "ncinter",
@@ -367,6 +379,18 @@ function fixtures(): Fixtures {
     subject: "/CN=v1root.example.com",
     issuer: "v1root",
     ext: noAki(SERVER("DNS:v1root.example.com")),
+  });
+  c({
+    name: "clientca",
+    subject: "/CN=Client-only CA",
+    issuer: "root",
+    ext: [...INTER, "extendedKeyUsage=clientAuth"],
+  });
+  c({
+    name: "underclientca",
+    subject: "/CN=s.example.com",
+    issuer: "clientca",
+    ext: SERVER("DNS:s.example.com"),
   });
   made = { dir, pem: (name) => dir.read(`${name}.pem`) };
   return made;
@@ -673,6 +697,16 @@ test(
     opensslAgrees(false, "clientonly", ["inter"], "root", { purpose: "sslserver" });
     opensslAgrees(true, "clientonly", ["inter"], "root", { purpose: "sslclient" });
     opensslAgrees(true, "noeku", ["inter"], "root", { purpose: "sslserver" });
+    // An intermediate's EKU limits the leaves below it.
+    await expectCode(
+      verifyCertificateChain(chain("underclientca", "clientca"), {
+        ...roots("root"),
+        purpose: "server",
+      }),
+      "eku",
+    );
+    await verifyCertificateChain(chain("underclientca", "clientca"), roots("root"));
+    opensslAgrees(false, "underclientca", ["clientca"], "root", { purpose: "sslserver" });
   },
 );
 
@@ -681,11 +715,15 @@ test(
   async () => {
     const nc = roots("ncroot");
     await verifyCertificateChain(chain("ncgood"), nc);
-    for (const leaf of ["ncdns", "ncsuffix", "ncexcluded", "ncip", "ncipexcluded", "ncip6"]) {
+    for (
+      const leaf of ["ncdns", "ncsuffix", "ncexcluded", "ncip", "ncipexcluded", "ncip6", "nccn"]
+    ) {
       await expectCode(verifyCertificateChain(chain(leaf), nc), "name-constraints");
       opensslAgrees(false, leaf, [], "ncroot");
     }
     opensslAgrees(true, "ncgood", [], "ncroot");
+    await verifyCertificateChain(chain("nccnplain"), nc);
+    opensslAgrees(true, "nccnplain", [], "ncroot");
     await verifyCertificateChain(chain("ncinterok", "ncinter"), roots("root"));
     await expectCode(
       verifyCertificateChain(chain("ncinterapex", "ncinter"), roots("root")),
