@@ -1,7 +1,8 @@
 // The extensions wirestack writes into certificates and requests, and the
 // identifiers and names that go in them.
 
-import { toArrayBuffer, toHex } from "./_bytes.ts";
+import { fromHex, toArrayBuffer, toHex } from "./_bytes.ts";
+import { encode, octetString, oid, sequence, smallInteger, TAG } from "./_der.ts";
 import { nameConstraintsValue, subjectAltNameValue } from "./_general_names.ts";
 import { readSpki } from "./_key_formats.ts";
 import { EKU_OIDS, EXT, KEY_USAGES } from "./_oids.ts";
@@ -9,6 +10,8 @@ import { sha1 } from "./_sha.ts";
 import * as x509 from "./_x509.ts";
 import type { KeyUsage } from "./certificate_types.ts";
 import { CertificateError } from "./errors.ts";
+
+const BOOLEAN_TRUE = new Uint8Array([0x01, 0x01, 0xff]);
 
 /** Whether a certificate is a CA, and how many intermediates may follow it. */
 export interface CaOptions {
@@ -36,26 +39,32 @@ export function keyIdentifier(spki: Uint8Array): string {
   return toHex(sha1(readSpki(spki).key));
 }
 
-function keyUsageFlags(usages: readonly KeyUsage[]): number {
-  const flags: Record<KeyUsage, number> = {
-    digitalSignature: x509.KeyUsageFlags.digitalSignature,
-    nonRepudiation: x509.KeyUsageFlags.nonRepudiation,
-    keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
-    dataEncipherment: x509.KeyUsageFlags.dataEncipherment,
-    keyAgreement: x509.KeyUsageFlags.keyAgreement,
-    keyCertSign: x509.KeyUsageFlags.keyCertSign,
-    cRLSign: x509.KeyUsageFlags.cRLSign,
-    encipherOnly: x509.KeyUsageFlags.encipherOnly,
-    decipherOnly: x509.KeyUsageFlags.decipherOnly,
-  };
-  let value = 0;
+/** The keyUsage value: a named BIT STRING, trailing zero bits dropped as DER wants. */
+export function keyUsageValue(usages: readonly KeyUsage[]): Uint8Array {
+  const bits = new Uint8Array(2);
+  let last = -1;
   for (const usage of usages) {
-    if (!(KEY_USAGES as readonly string[]).includes(usage)) {
-      throw new CertificateError("bad-option", `unknown key usage "${usage}"`);
-    }
-    value |= flags[usage];
+    const bit = (KEY_USAGES as readonly string[]).indexOf(usage);
+    if (bit < 0) throw new CertificateError("bad-option", `unknown key usage "${usage}"`);
+    bits[bit >> 3] |= 0x80 >> (bit & 7);
+    last = Math.max(last, bit);
   }
-  return value;
+  if (last < 0) return encode(TAG.BIT_STRING, new Uint8Array([0]));
+  const length = (last >> 3) + 1;
+  return encode(TAG.BIT_STRING, new Uint8Array([7 - (last & 7)]), bits.subarray(0, length));
+}
+
+/** An extension for the x509 generators from its OID, criticality and DER value. */
+export function extension(oidText: string, critical: boolean, value: Uint8Array): x509.Extension {
+  return new x509.Extension(oidText, critical, toArrayBuffer(value));
+}
+
+/** The subjectKeyIdentifier and authorityKeyIdentifier extensions for two key identifiers (hex). */
+export function keyIdExtensions(subjectKeyId: string, authorityKeyId: string): x509.Extension[] {
+  return [
+    extension(EXT.subjectKeyIdentifier, false, octetString(fromHex(subjectKeyId)!)),
+    extension(EXT.authorityKeyIdentifier, false, sequence(encode(0x80, fromHex(authorityKeyId)!))),
+  ];
 }
 
 /** An extended key usage name or OID to its OID. */
@@ -86,25 +95,23 @@ export function buildExtensions(options: {
     ) {
       throw new CertificateError("bad-option", `pathLength must be an integer from 0 to 255`);
     }
-    extensions.push(new x509.BasicConstraintsExtension(isCa, isCa ? pathLength : undefined, true));
+    const fields = isCa
+      ? [BOOLEAN_TRUE, ...(pathLength === undefined ? [] : [smallInteger(pathLength)])]
+      : [];
+    extensions.push(extension(EXT.basicConstraints, true, sequence(...fields)));
   }
   const keyUsage = options.keyUsage ?? options.defaultKeyUsage;
   if (keyUsage !== undefined && keyUsage.length > 0) {
-    extensions.push(new x509.KeyUsagesExtension(keyUsageFlags(keyUsage), true));
+    extensions.push(extension(EXT.keyUsage, true, keyUsageValue(keyUsage)));
   }
   if (options.extendedKeyUsage !== undefined && options.extendedKeyUsage.length > 0) {
-    extensions.push(
-      new x509.ExtendedKeyUsageExtension(options.extendedKeyUsage.map(ekuOid), false),
-    );
+    const purposes = options.extendedKeyUsage.map((purpose) => oid(ekuOid(purpose)));
+    extensions.push(extension(EXT.extKeyUsage, false, sequence(...purposes)));
   }
   if (options.names !== undefined && options.names.length > 0) {
     // RFC 5280 4.2.1.6: critical when the subject is empty.
     extensions.push(
-      new x509.Extension(
-        EXT.subjectAltName,
-        options.subjectIsEmpty,
-        toArrayBuffer(subjectAltNameValue(options.names)),
-      ),
+      extension(EXT.subjectAltName, options.subjectIsEmpty, subjectAltNameValue(options.names)),
     );
   } else if (options.subjectIsEmpty) {
     throw new CertificateError("bad-option", "a certificate needs a subject or at least one name");
@@ -117,7 +124,7 @@ export function buildExtensions(options: {
       options.nameConstraints.permitted ?? [],
       options.nameConstraints.excluded ?? [],
     );
-    extensions.push(new x509.Extension(EXT.nameConstraints, true, toArrayBuffer(value)));
+    extensions.push(extension(EXT.nameConstraints, true, value));
   }
   return extensions;
 }

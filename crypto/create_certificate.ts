@@ -14,6 +14,7 @@ import {
   buildExtensions,
   type CaOptions,
   keyIdentifier,
+  keyIdExtensions,
   type NameConstraintOptions,
   randomSerial,
 } from "./_extensions.ts";
@@ -160,8 +161,7 @@ export async function createCertificate(options: CreateCertificateOptions): Prom
     extendedKeyUsage: options.extendedKeyUsage,
     nameConstraints: options.nameConstraints,
   });
-  extensions.push(new x509.SubjectKeyIdentifierExtension(subjectKeyId));
-  extensions.push(new x509.AuthorityKeyIdentifierExtension(authorityKeyId));
+  extensions.push(...keyIdExtensions(subjectKeyId, authorityKeyId));
 
   const serialNumber = options.serialNumber ?? randomSerial();
   if (
@@ -179,10 +179,11 @@ export async function createCertificate(options: CreateCertificateOptions): Prom
       "serialNumber must be positive (first byte below 0x80)",
     );
   }
+  const subjectName = new x509.Name(toArrayBuffer(subjectDer));
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber,
-    subject: new x509.Name(toArrayBuffer(subjectDer)),
-    issuer: new x509.Name(toArrayBuffer(issuerDer)),
+    subject: subjectName,
+    issuer: options.issuer === undefined ? subjectName : new x509.Name(toArrayBuffer(issuerDer)),
     notBefore,
     notAfter,
     publicKey: toArrayBuffer(spki),
