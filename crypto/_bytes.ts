@@ -90,19 +90,6 @@ export function fromBase64(text: string, start = 0, end = text.length): Uint8Arr
   return out;
 }
 
-/** One array holding `parts` one after another. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** True when both ranges hold the same bytes. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -113,11 +100,4 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** A copy of `bytes` in an ArrayBuffer of its own (what WebCrypto wants). */
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
-}
-
-/** Groups hex as `ab:cd:ef` (lowercase) or `AB:CD:EF` (upper). */
-export function colonHex(hex: string, options: { upper?: boolean } = {}): string {
-  const pairs = hex.match(/../g) ?? [];
-  const joined = pairs.join(":");
-  return options.upper === true ? joined.toUpperCase() : joined;
 }

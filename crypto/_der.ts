@@ -85,17 +85,6 @@ export function expectElement(
   return element;
 }
 
-/** The elements inside a constructed element, in order. */
-export function children(bytes: Uint8Array, parent: DerElement): DerElement[] {
-  const found: DerElement[] = [];
-  for (let offset = parent.start; offset < parent.end;) {
-    const child = readElement(bytes, offset, parent.end);
-    found.push(child);
-    offset = child.end;
-  }
-  return found;
-}
-
 /** The whole encoding of an element (header included), without a copy. */
 export function encodingOf(bytes: Uint8Array, element: DerElement): Uint8Array {
   return bytes.subarray(element.offset, element.end);
@@ -363,8 +352,3 @@ export function bitString(contents: Uint8Array): Uint8Array {
 
 /** NULL. */
 export const NULL: Uint8Array = new Uint8Array([0x05, 0x00]);
-
-/** A UTF8String, PrintableString or IA5String of `text`. */
-export function stringElement(tag: number, text: string): Uint8Array {
-  return encode(tag, new TextEncoder().encode(text));
-}

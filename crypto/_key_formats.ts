@@ -107,14 +107,6 @@ export function rsaPrivateFromJwk(jwk: JsonWebKey): Uint8Array {
   return sequence(smallInteger(0), ...numbers);
 }
 
-/** PKCS#1 RSAPublicKey from an RSA JWK. */
-export function rsaPublicFromJwk(jwk: JsonWebKey): Uint8Array {
-  if (typeof jwk.n !== "string" || typeof jwk.e !== "string") {
-    throw new CertificateError("bad-key", "RSA key without n or e");
-  }
-  return sequence(unsignedInteger(fromBase64Url(jwk.n)), unsignedInteger(fromBase64Url(jwk.e)));
-}
-
 /** SubjectPublicKeyInfo around a PKCS#1 RSAPublicKey. */
 export function spkiFromRsaPublic(pkcs1: Uint8Array): Uint8Array {
   const top = readElement(pkcs1, 0, pkcs1.length);
