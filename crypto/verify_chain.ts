@@ -82,7 +82,10 @@ function checkPath(
   options: VerifyChainOptions,
   purpose: Purpose,
 ): CertificateError | undefined {
-  const now = options.now ?? new Date();
+  const now = new Date(options.now === undefined ? Date.now() : options.now.valueOf());
+  if (Number.isNaN(now.getTime())) {
+    throw new CertificateError("bad-option", "now is not a valid date");
+  }
   const last = path.length - 1;
   for (const [depth, parts] of path.entries()) {
     const { info } = parts;
@@ -269,12 +272,20 @@ export async function verifyCertificateChain(
       "verifyCertificateChain needs roots (the trust anchors)",
     );
   }
-  const purpose: Purpose = options.purpose ?? (options.host !== undefined ? "server" : "any");
+  // The EKU names are accepted as aliases ("serverAuth" for "server").
+  const aliases: Record<string, Purpose> = { serverAuth: "server", clientAuth: "client" };
+  const requested = options.purpose as string | undefined;
+  const purpose =
+    (requested === undefined ? undefined : aliases[requested] ?? requested) as Purpose ??
+      (options.host !== undefined ? "server" : "any");
   if (purpose !== "server" && purpose !== "client" && purpose !== "any") {
     throw new CertificateError(
       "bad-option",
       `purpose must be "server", "client" or "any", not "${purpose as string}"`,
     );
+  }
+  if (options.now !== undefined && Number.isNaN(new Date(options.now.valueOf()).getTime())) {
+    throw new CertificateError("bad-option", "now is not a valid date");
   }
   const maxDepth = options.maxDepth ?? 10;
   let budget = options.maxSignatureChecks ?? 64;

@@ -45,7 +45,7 @@ export interface CertSpec {
   subject: string;
   /** The issuer's stem; omitted for self-signed. */
   issuer?: string;
-  /** Key type (default ec, P-256). Reuses `NAME.key` if it exists and `reuseKey` is set. */
+  /** Key type (default ec, P-256). */
   key?: TestKeyType;
   /** Use the key file of another certificate (same key, new certificate). */
   keyOf?: string;
