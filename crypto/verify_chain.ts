@@ -351,9 +351,8 @@ export async function verifyCertificateChain(
       return undefined;
     }
     const candidates = candidatesFor(current, path);
-    if (candidates.length === 0) {
-      const selfSigned = isSelfIssued(current);
-      const error = selfSigned
+    const deadEndHere = () => {
+      const error = isSelfIssued(current)
         ? fail(
           "unknown-issuer",
           `${current.info.subject} is a self-signed certificate that is not trusted`,
@@ -370,7 +369,8 @@ export async function verifyCertificateChain(
         );
       if (deadEnd === undefined || (deadEnd.depth ?? 0) < depth) deadEnd = error;
       return undefined;
-    }
+    };
+    let verified = false;
     for (const candidate of candidates) {
       if (budget <= 0) break;
       let good: boolean;
@@ -401,9 +401,12 @@ export async function verifyCertificateChain(
         );
         continue;
       }
+      verified = true;
       const found = await search([...path, candidate]);
       if (found !== undefined) return found;
     }
+    // Nobody issued it: a missing intermediate, or a root nobody trusts.
+    if (!verified && (candidates.length === 0 || isSelfIssued(current))) return deadEndHere();
     return undefined;
   };
 

@@ -491,10 +491,12 @@ test(
     await expectCode(
       verifyCertificateChain(chain("impostorleaf", "impostor"), roots("root")),
       "unknown-issuer",
+      "untrusted-root",
     );
     await expectCode(
       verifyCertificateChain(chain("impostorleaf"), roots("root")),
       "unknown-issuer",
+      "missing-issuer",
     );
     opensslAgrees(false, "otherleaf", ["other"], "root");
     opensslAgrees(false, "impostorleaf", ["impostor"], "root");
