@@ -1,7 +1,7 @@
 /**
  * wirestack: a portable network stack in TypeScript for Deno and Node.
  *
- * Each area is also a subpath of its own (`wirestack/adapters`, ...).
+ * Each area is also a subpath of its own (`wirestack/adapters`, `wirestack/crypto`, ...).
  *
  * @example
  * ```ts
@@ -15,3 +15,4 @@
  */
 
 export * from "./adapters/mod.ts";
+export * from "./crypto/mod.ts";

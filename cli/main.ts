@@ -15,9 +15,10 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { type Command, UsageError } from "./_command.ts";
 import { demo } from "./commands/demo.ts";
+import { cert } from "./commands/cert.ts";
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demo];
+const COMMANDS: Command[] = [demo, cert];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

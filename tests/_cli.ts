@@ -26,13 +26,13 @@ export interface CliResult {
 /** Runs the CLI to completion (killed after `timeoutMs`), with optional stdin text. */
 export function runCli(
   args: string[],
-  options: { stdin?: string; timeoutMs?: number } = {},
+  options: { stdin?: string; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   const [command, argv] = cliCommand(args);
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, {
       stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
+      env: { ...process.env, NO_COLOR: "1", ...options.env },
     });
     let stdout = "";
     let stderr = "";

@@ -1,0 +1,441 @@
+// parseCertificate against OpenSSL: certificates OpenSSL makes parse to the
+// fields `openssl x509` prints, and agree with node:crypto's X509Certificate and
+// with @peculiar/x509 (the schema-driven parser wirestack's lean reader replaces).
+
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import * as x509 from "../../crypto/_x509.ts";
+import {
+  type Certificate,
+  CertificateError,
+  parseCertificate,
+  parseCertificateBundle,
+  spkiSha256,
+} from "../../crypto/mod.ts";
+import { runtimeName, test } from "../_harness.ts";
+import { type CertSpec, OpensslDir } from "./_openssl.ts";
+import { expandIp, opensslFields } from "./_openssl_text.ts";
+
+const name = (text: string) => `parseCertificate vs openssl (${runtimeName}): ${text}`;
+
+/** Asserts every field OpenSSL prints matches the parse. */
+function assertMatchesOpenssl(
+  dir: OpensslDir,
+  file: string,
+  certificate: Certificate,
+  der = false,
+): void {
+  const o = opensslFields(dir, file, { der });
+  assert.equal(certificate.subject, o.subject, "subject");
+  assert.equal(certificate.issuer, o.issuer, "issuer");
+  assert.equal(certificate.serialNumber, o.serial, "serial");
+  assert.equal(certificate.notBefore.getTime(), o.notBefore.getTime(), "notBefore");
+  assert.equal(certificate.notAfter.getTime(), o.notAfter.getTime(), "notAfter");
+  assert.equal(certificate.fingerprints.sha256, o.sha256, "sha256 fingerprint");
+  assert.equal(certificate.fingerprints.sha1, o.sha1, "sha1 fingerprint");
+  assert.equal(certificate.version, o.version, "version");
+  assert.equal(certificate.signatureAlgorithm, o.signatureAlgorithm, "signature algorithm");
+  assert.equal(certificate.spkiSha256, o.spkiSha256, "SPKI pin");
+  if (o.publicKeyBits !== undefined) {
+    assert.equal(certificate.publicKey.bits, o.publicKeyBits, "key bits");
+  }
+  if (o.curve !== undefined) assert.equal(certificate.publicKey.curve, o.curve, "curve");
+  if (o.exponent !== undefined) {
+    assert.equal(certificate.publicKey.exponent, o.exponent, "exponent");
+  }
+  const san = certificate.subjectAltName;
+  assert.deepEqual(
+    san === undefined
+      ? undefined
+      : { dns: san.dns, ip: san.ip.map(expandIp), email: san.email, uri: san.uri },
+    o.san,
+    "subjectAltName",
+  );
+  assert.deepEqual(certificate.keyUsage, o.keyUsage, "keyUsage");
+  assert.deepEqual(certificate.extendedKeyUsage, o.extendedKeyUsage, "extendedKeyUsage");
+  assert.deepEqual(certificate.basicConstraints, o.basicConstraints, "basicConstraints");
+  assert.equal(certificate.subjectKeyIdentifier, o.subjectKeyIdentifier, "subjectKeyIdentifier");
+  assert.equal(
+    certificate.authorityKeyIdentifier,
+    o.authorityKeyIdentifier,
+    "authorityKeyIdentifier",
+  );
+  if (o.nameConstraints !== undefined) {
+    const shown = (
+      list: Certificate["extensions"] extends unknown ? Array<{ type: string; value: string }>
+        : never,
+    ) =>
+      list.filter((entry) => entry.type !== "dirName").map((entry) =>
+        entry.type === "ip"
+          ? `ip:${expandIp(entry.value.split("/")[0])}/${entry.value.split("/")[1]}`
+          : `${{ dns: "DNS", email: "email", uri: "URI" }[entry.type as "dns"]}:${entry.value}`
+      );
+    const withoutDirNames = (list: string[]) => list.filter((line) => !line.startsWith("DirName:"));
+    assert.deepEqual(
+      shown(certificate.nameConstraints!.permitted),
+      withoutDirNames(o.nameConstraints.permitted),
+    );
+    assert.deepEqual(
+      shown(certificate.nameConstraints!.excluded),
+      withoutDirNames(o.nameConstraints.excluded),
+    );
+  } else {
+    assert.equal(certificate.nameConstraints, undefined);
+  }
+  assert.deepEqual(
+    certificate.crlDistributionPoints,
+    o.crlDistributionPoints,
+    "CRL distribution points",
+  );
+  assert.deepEqual(certificate.authorityInfoAccess?.ocsp, o.ocsp, "OCSP");
+  assert.deepEqual(certificate.authorityInfoAccess?.caIssuers, o.caIssuers, "CA issuers");
+  assert.deepEqual(certificate.certificatePolicies, o.policies, "policies");
+}
+
+/** Asserts node:crypto and @peculiar/x509 read the same certificate the same way. */
+function assertMatchesOtherParsers(certificate: Certificate): void {
+  const node = new X509Certificate(certificate.der);
+  assert.equal(
+    certificate.fingerprints.sha256,
+    node.fingerprint256.replace(/:/g, "").toLowerCase(),
+  );
+  assert.equal(
+    certificate.serialNumber.replace(/^0+(?=.)/, ""),
+    node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
+  );
+  assert.equal(certificate.notAfter.getTime(), new Date(node.validTo).getTime());
+  assert.equal(certificate.basicConstraints?.ca === true, node.ca);
+  const peculiar = new x509.X509Certificate(certificate.der.slice().buffer as ArrayBuffer);
+  assert.equal(certificate.notBefore.getTime(), peculiar.notBefore.getTime());
+  assert.equal(certificate.signatureAlgorithm.length > 0, true);
+  const peculiarSan = peculiar.getExtension(x509.SubjectAlternativeNameExtension);
+  const dns =
+    peculiarSan?.names.items.filter((item) => item.type === "dns").map((item) => item.value) ?? [];
+  assert.deepEqual(certificate.subjectAltName?.dns ?? [], dns);
+  const ski = peculiar.getExtension(x509.SubjectKeyIdentifierExtension);
+  assert.equal(certificate.subjectKeyIdentifier, ski?.keyId);
+}
+
+function check(dir: OpensslDir, spec: CertSpec, extraArgs?: (pem: string) => void): Certificate {
+  const pem = dir.cert(spec);
+  const certificate = parseCertificate(pem);
+  assertMatchesOpenssl(dir, `${spec.name}.pem`, certificate);
+  assertMatchesOtherParsers(certificate);
+  // The DER form parses to the same object.
+  const derFile = `${spec.name}.der`;
+  dir.run(["x509", "-in", `${spec.name}.pem`, "-outform", "DER", "-out", derFile]);
+  const fromDer = parseCertificate(dir.readBytes(derFile));
+  assert.deepEqual(fromDer, certificate);
+  extraArgs?.(pem);
+  return certificate;
+}
+
+const RICH = [
+  "basicConstraints=CA:FALSE",
+  "keyUsage=critical,digitalSignature,keyEncipherment,keyAgreement",
+  "extendedKeyUsage=serverAuth,clientAuth,codeSigning,1.3.6.1.4.1.99999.3.1",
+  "subjectAltName=@alt",
+  "subjectKeyIdentifier=hash",
+  "authorityKeyIdentifier=keyid",
+  "crlDistributionPoints=URI:http://crl.example.com/ca.crl,URI:ldap://crl.example.com/ca",
+  "authorityInfoAccess=OCSP;URI:http://ocsp.example.com/,caIssuers;URI:http://ca.example.com/ca.der",
+  "certificatePolicies=2.23.140.1.2.1,1.3.6.1.4.1.44947.1.1.1",
+  "[alt]",
+  "DNS.1=www.example.com",
+  "DNS.2=*.example.com",
+  "IP.1=192.0.2.1",
+  "IP.2=2001:db8::1",
+  "IP.3=::",
+  "IP.4=fe80::1:0:0:1",
+  "email.1=admin@example.com",
+  "URI.1=https://example.com/path?q=1",
+  "otherName.1=1.3.6.1.4.1.311.20.2.3;UTF8:user@example.com",
+  "dirName.1=dir_sect",
+  "[dir_sect]",
+  "CN=Directory Name",
+  "O=Example",
+];
+
+test(name("an ECDSA server certificate with every common extension"), () => {
+  const dir = new OpensslDir();
+  try {
+    dir.cert({
+      name: "ca",
+      subject: "/C=US/O=Example/CN=Example CA",
+      ext: [
+        "basicConstraints=critical,CA:TRUE,pathlen:1",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "subjectKeyIdentifier=hash",
+      ],
+    });
+    const certificate = check(dir, {
+      name: "rich",
+      subject: "/C=US/ST=California/L=San Francisco/O=Example/OU=Web/CN=www.example.com",
+      issuer: "ca",
+      ext: RICH,
+    });
+    assert.deepEqual(certificate.subjectAltName?.dirName, ["O=Example,CN=Directory Name"]);
+    assert.deepEqual(certificate.subjectAttributes.map((a) => a.type), [
+      "CN",
+      "OU",
+      "O",
+      "L",
+      "ST",
+      "C",
+    ]);
+    assert.equal(certificate.subjectAttributes[0].oid, "2.5.4.3");
+    assert.deepEqual(certificate.extensions.map((e) => [e.name, e.critical]).slice(0, 2), [[
+      "basicConstraints",
+      false,
+    ], ["keyUsage", true]]);
+    check(dir, {
+      name: "ca2",
+      subject: "/CN=again",
+      keyOf: "ca",
+      ext: ["basicConstraints=critical,CA:TRUE,pathlen:1"],
+    });
+  } finally {
+    dir.close();
+  }
+});
+
+test(
+  name("CA certificates with path length and name constraints (DNS, IP, email, directory)"),
+  () => {
+    const dir = new OpensslDir();
+    try {
+      const certificate = check(dir, {
+        name: "nc",
+        subject: "/CN=Constrained",
+        ext: [
+          "basicConstraints=critical,CA:TRUE,pathlen:0",
+          "keyUsage=critical,keyCertSign",
+          "nameConstraints=critical,permitted;DNS:example.com,permitted;DNS:.example.org,permitted;IP:10.0.0.0/255.0.0.0,permitted;IP:fd00::/ff00::,permitted;email:example.com,excluded;DNS:secret.example.com,excluded;IP:10.9.0.0/255.255.0.0,excluded;dirName:nc_dir",
+          "[nc_dir]",
+          "O=Evil",
+        ],
+      });
+      assert.deepEqual(certificate.nameConstraints?.permitted.map((n) => n.value), [
+        "example.com",
+        ".example.org",
+        "10.0.0.0/8",
+        "fd00::/8",
+        "example.com",
+      ]);
+      assert.deepEqual(certificate.nameConstraints?.excluded.at(-1), {
+        type: "dirName",
+        value: "O=Evil",
+      });
+    } finally {
+      dir.close();
+    }
+  },
+);
+
+test(name("RSA, RSA-PSS, Ed25519, P-384 and version 1 certificates"), () => {
+  const dir = new OpensslDir();
+  try {
+    const rsa = check(dir, {
+      name: "rsa",
+      subject: "/CN=RSA",
+      key: "rsa",
+      ext: ["basicConstraints=critical,CA:TRUE", "subjectKeyIdentifier=hash"],
+    });
+    assert.deepEqual([rsa.publicKey.algorithm, rsa.publicKey.bits, rsa.publicKey.exponent], [
+      "RSA",
+      2048,
+      65537,
+    ]);
+    const pss = check(dir, {
+      name: "pss",
+      subject: "/CN=PSS",
+      issuer: "rsa",
+      ext: ["subjectAltName=DNS:pss.example"],
+      sigopt: ["rsa_padding_mode:pss"],
+    });
+    assert.equal(pss.signatureAlgorithm, "rsassaPss");
+    const ed = check(dir, {
+      name: "ed",
+      subject: "/CN=Ed25519",
+      key: "ed25519",
+      ext: ["subjectAltName=DNS:ed.example"],
+    });
+    assert.deepEqual([ed.publicKey.algorithm, ed.signatureAlgorithm], ["Ed25519", "ED25519"]);
+    const p384 = check(dir, { name: "p384", subject: "/CN=P-384", key: "p384", md: "sha384" });
+    assert.deepEqual([p384.publicKey.curve, p384.signatureAlgorithm], [
+      "P-384",
+      "ecdsa-with-SHA384",
+    ]);
+    const v1 = check(dir, { name: "v1", subject: "/CN=Version One", issuer: "rsa" });
+    assert.equal(v1.version, 1);
+    assert.deepEqual(v1.extensions, []);
+  } finally {
+    dir.close();
+  }
+});
+
+test(name("names: escaping, multi-valued RDNs, UTF-8, DC, UID, emailAddress"), () => {
+  const dir = new OpensslDir();
+  try {
+    check(dir, {
+      name: "escape",
+      subject: '/CN=a, b+c;d/O=x"y<z>\\\\w/OU= lead/OU=#hash/L=trail ',
+    });
+    dir.key("utf");
+    dir.write("utf.cnf", "[req]\ndistinguished_name=dn\n[dn]\n[ext]\n");
+    dir.run([
+      "req",
+      "-x509",
+      "-new",
+      "-utf8",
+      "-key",
+      "utf.key",
+      "-subj",
+      "/CN=M\u00fcller Stra\u00dfe \u65e5\u672c/O=\u00dcn\u00efc\u00f6d\u00e9",
+      "-days",
+      "2",
+      "-config",
+      "utf.cnf",
+      "-out",
+      "utf.pem",
+    ]);
+    const utf8 = parseCertificate(dir.read("utf.pem"));
+    assertMatchesOpenssl(dir, "utf.pem", utf8);
+    assert.equal(
+      utf8.subject,
+      "O=\u00dcn\u00efc\u00f6d\u00e9,CN=M\u00fcller Stra\u00dfe \u65e5\u672c",
+    );
+    dir.key("multi");
+    dir.write("multi.cnf", "[req]\ndistinguished_name=dn\n[dn]\n[ext]\n");
+    dir.run([
+      "req",
+      "-x509",
+      "-new",
+      "-multivalue-rdn",
+      "-key",
+      "multi.key",
+      "-subj",
+      "/DC=com/DC=example/UID=jdoe+CN=J Doe/emailAddress=j@example.com/serialNumber=1234",
+      "-days",
+      "2",
+      "-config",
+      "multi.cnf",
+      "-out",
+      "multi.pem",
+    ]);
+    const multi = parseCertificate(dir.read("multi.pem"));
+    assertMatchesOpenssl(dir, "multi.pem", multi);
+    assert.match(multi.subject, /\+/);
+  } finally {
+    dir.close();
+  }
+});
+
+test(name("serials: zero, high bit set, 20 bytes; GeneralizedTime after 2049"), () => {
+  const dir = new OpensslDir();
+  try {
+    dir.key("s");
+    dir.write("s.cnf", "[req]\ndistinguished_name=dn\n[dn]\n[ext]\n");
+    for (const serial of ["0", "0x80", "0x7fffffffffffffffffffffffffffffffffffffff", "0xff00"]) {
+      dir.run([
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "s.key",
+        "-subj",
+        "/CN=serial",
+        "-set_serial",
+        serial,
+        "-days",
+        "2",
+        "-config",
+        "s.cnf",
+        "-out",
+        "s.pem",
+      ]);
+      const certificate = parseCertificate(dir.read("s.pem"));
+      assertMatchesOpenssl(dir, "s.pem", certificate);
+      assertMatchesOtherParsers(certificate);
+    }
+    dir.cert({ name: "ca", subject: "/CN=CA", ext: ["basicConstraints=critical,CA:TRUE"] });
+    const late = check(dir, {
+      name: "late",
+      subject: "/CN=late",
+      issuer: "ca",
+      startDate: "20491231235959Z",
+      endDate: "20600229120000Z",
+    });
+    assert.equal(late.notAfter.toISOString(), "2060-02-29T12:00:00.000Z");
+  } finally {
+    dir.close();
+  }
+});
+
+test(name("bundles: every certificate, in order, skipping keys and text"), () => {
+  const dir = new OpensslDir();
+  try {
+    const a = dir.cert({ name: "a", subject: "/CN=a" });
+    const b = dir.cert({ name: "b", subject: "/CN=b" });
+    const text = dir.run(["x509", "-in", "a.pem", "-text"]) + dir.read("a.key") + b;
+    assert.deepEqual(parseCertificateBundle(text).map((c) => c.subject), ["CN=a", "CN=b"]);
+    assert.deepEqual(parseCertificateBundle("no certificates here"), []);
+    assert.equal(parseCertificate(text).subject, "CN=a");
+    assert.equal(spkiSha256(a), parseCertificate(a).spkiSha256);
+    assert.equal(
+      spkiSha256(dir.run(["x509", "-in", "b.pem", "-noout", "-pubkey"])),
+      parseCertificate(b).spkiSha256,
+    );
+  } finally {
+    dir.close();
+  }
+});
+
+test(
+  name("broken input throws CertificateError, never anything else (mutation and truncation)"),
+  () => {
+    const dir = new OpensslDir();
+    try {
+      dir.cert({
+        name: "m",
+        subject: "/CN=mutate",
+        ext: RICH.filter((line) => !line.startsWith("authorityKeyIdentifier")),
+      });
+      const der = parseCertificate(dir.read("m.pem")).der;
+      for (let length = 0; length < der.length; length++) {
+        assert.throws(() => parseCertificate(der.subarray(0, length)), CertificateError);
+      }
+      let seed = 12345;
+      const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+      let parsed = 0;
+      for (let round = 0; round < 3000; round++) {
+        const mutated = der.slice();
+        for (let flips = 1 + Math.floor(random() * 3); flips > 0; flips--) {
+          mutated[Math.floor(random() * mutated.length)] = Math.floor(random() * 256);
+        }
+        try {
+          parseCertificate(mutated);
+          parsed++;
+        } catch (error) {
+          if (!(error instanceof CertificateError)) throw error;
+        }
+      }
+      assert.ok(parsed > 0, "some mutations (in names, keys, signatures) still parse");
+      assert.throws(
+        () => parseCertificate("-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n"),
+        CertificateError,
+      );
+      assert.throws(
+        () => parseCertificate("-----BEGIN CERTIFICATE-----\nMAA=\n"),
+        CertificateError,
+      );
+      assert.throws(
+        () => parseCertificate(""),
+        (error: unknown) => (error as CertificateError).code === "no-certificate",
+      );
+    } finally {
+      dir.close();
+    }
+  },
+  { timeout: 60_000 },
+);
