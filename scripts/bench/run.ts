@@ -33,7 +33,10 @@ function main(): void {
   }
   for (const name of names) {
     console.log(`\n== ${name} on deno ==`);
-    execFileSync(deno, ["run", "-A", join("scripts/bench", name), ...args], { cwd: root, stdio: "inherit" });
+    execFileSync(deno, ["run", "-A", join("scripts/bench", name), ...args], {
+      cwd: root,
+      stdio: "inherit",
+    });
     console.log(`\n== ${name} on node ==`);
     const built = join("npm/esm/scripts/bench", name.replace(/\.ts$/, ".js"));
     execFileSync("node", [built, ...args], { cwd: root, stdio: "inherit" });

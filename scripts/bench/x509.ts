@@ -19,14 +19,22 @@ import { X509Certificate as NodeX509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import * as x509 from "../../crypto/_x509.ts";
-import { createCertificate, generateKeyPair, parseCertificate, pemDecode } from "../../crypto/mod.ts";
+import {
+  createCertificate,
+  generateKeyPair,
+  parseCertificate,
+  pemDecode,
+} from "../../crypto/mod.ts";
 
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 1 : 5;
 const ROUND_MS = quick ? 250 : 1000;
 
 const fixtures = ["rsa-leaf.pem", "ec-leaf.pem", "inter.pem"].map((file) =>
-  pemDecode(readFileSync(new URL(`../../tests/fixtures/x509/${file}`, import.meta.url), "utf8"), "CERTIFICATE")
+  pemDecode(
+    readFileSync(new URL(`../../tests/fixtures/x509/${file}`, import.meta.url), "utf8"),
+    "CERTIFICATE",
+  )
 );
 
 interface Result {
@@ -46,7 +54,11 @@ function cpuNow(): number {
 }
 
 /** Runs `fn` for ROUND_MS per round; returns the median rate and CPU per op. */
-async function measure(name: string, fn: () => unknown | Promise<unknown>, batch: number): Promise<Result> {
+async function measure(
+  name: string,
+  fn: () => unknown | Promise<unknown>,
+  batch: number,
+): Promise<Result> {
   for (let i = 0; i < batch; i++) await fn(); // warm up
   const rates: number[] = [];
   const cpus: number[] = [];
@@ -75,8 +87,10 @@ function wirestackParse(der: Uint8Array): void {
 
 function nodeParse(der: Uint8Array): void {
   const c = new NodeX509Certificate(der);
-  sink += c.subject.length + c.issuer.length + c.serialNumber.length + c.validFrom.length + c.validTo.length +
-    (c.subjectAltName?.length ?? 0) + (c.keyUsage?.length ?? 0) + c.fingerprint256.length + c.fingerprint.length +
+  sink += c.subject.length + c.issuer.length + c.serialNumber.length + c.validFrom.length +
+    c.validTo.length +
+    (c.subjectAltName?.length ?? 0) + (c.keyUsage?.length ?? 0) + c.fingerprint256.length +
+    c.fingerprint.length +
     (c.infoAccess?.length ?? 0) + (c.ca ? 1 : 0) + (c.publicKey.asymmetricKeyType?.length ?? 0);
 }
 
@@ -89,7 +103,8 @@ function peculiarParse(der: Uint8Array): void {
   const ski = c.getExtension(x509.SubjectKeyIdentifierExtension);
   const aki = c.getExtension(x509.AuthorityKeyIdentifierExtension);
   sink += c.subject.length + c.issuer.length + c.serialNumber.length + c.notBefore.getTime() % 7 +
-    c.notAfter.getTime() % 7 + (san?.names.items.length ?? 0) + (ku?.usages ?? 0) + (eku?.usages.length ?? 0) +
+    c.notAfter.getTime() % 7 + (san?.names.items.length ?? 0) + (ku?.usages ?? 0) +
+    (eku?.usages.length ?? 0) +
     (bc?.ca ? 1 : 0) + (ski?.keyId.length ?? 0) + (aki?.keyId?.length ?? 0) +
     c.publicKey.algorithm.name.length + c.signatureAlgorithm.name.length;
 }
@@ -122,7 +137,10 @@ async function peculiarGenerate(): Promise<void> {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension(["1.3.6.1.5.5.7.3.1"]),
-      new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "bench.example" }, { type: "ip", value: "127.0.0.1" }]),
+      new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "bench.example" }, {
+        type: "ip",
+        value: "127.0.0.1",
+      }]),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -131,28 +149,58 @@ async function peculiarGenerate(): Promise<void> {
 
 function line(result: Result): string {
   const rate = Math.round(result.opsPerSecond).toLocaleString("en-US").padStart(9);
-  return `  ${result.name.padEnd(38)} ${rate}/s  ${result.cpuMicros.toFixed(1).padStart(8)} us CPU/op`;
+  return `  ${result.name.padEnd(38)} ${rate}/s  ${
+    result.cpuMicros.toFixed(1).padStart(8)
+  } us CPU/op`;
 }
 
 async function main(): Promise<void> {
-  const runtime = "Deno" in globalThis ? `deno ${(globalThis as { Deno?: { version: { deno: string } } }).Deno!.version.deno}` : `node ${process.versions.node}`;
+  const runtime = "Deno" in globalThis
+    ? `deno ${(globalThis as { Deno?: { version: { deno: string } } }).Deno!.version.deno}`
+    : `node ${process.versions.node}`;
   const sizes = fixtures.map((der) => der.length).join(", ");
-  console.log(`x509 benchmark on ${runtime}${quick ? " (quick)" : ""}: ${ROUNDS} round(s) of ${ROUND_MS} ms, median`);
+  console.log(
+    `x509 benchmark on ${runtime}${
+      quick ? " (quick)" : ""
+    }: ${ROUNDS} round(s) of ${ROUND_MS} ms, median`,
+  );
   console.log(`parse: 3 certificates (${sizes} bytes DER), every field openssl x509 -text shows`);
   const ours = await measure("wirestack parseCertificate", () => wirestackParse(pick()), 300);
   const node = await measure("node:crypto X509Certificate", () => nodeParse(pick()), 100);
-  const oursAgain = await measure("wirestack parseCertificate (again)", () => wirestackParse(pick()), 300);
+  const oursAgain = await measure(
+    "wirestack parseCertificate (again)",
+    () => wirestackParse(pick()),
+    300,
+  );
   const peculiar = await measure("@peculiar/x509 X509Certificate", () => peculiarParse(pick()), 30);
   for (const result of [ours, node, oursAgain, peculiar]) console.log(line(result));
   const best = ours.cpuMicros <= oursAgain.cpuMicros ? ours : oursAgain;
-  console.log(`  ratio (CPU per parse): node:crypto / wirestack = ${(node.cpuMicros / best.cpuMicros).toFixed(1)}x, ` +
-    `@peculiar/x509 / wirestack = ${(peculiar.cpuMicros / best.cpuMicros).toFixed(1)}x`);
+  console.log(
+    `  ratio (CPU per parse): node:crypto / wirestack = ${
+      (node.cpuMicros / best.cpuMicros).toFixed(1)
+    }x, ` +
+      `@peculiar/x509 / wirestack = ${(peculiar.cpuMicros / best.cpuMicros).toFixed(1)}x`,
+  );
 
-  console.log("generate: an ECDSA P-256 key pair and a self-signed certificate with SAN, KU, EKU, SKI");
-  const genOurs = await measure("wirestack generateKeyPair+createCertificate", wirestackGenerate, 5);
-  const genPeculiar = await measure("@peculiar/x509 generateKey+createSelfSigned", peculiarGenerate, 5);
+  console.log(
+    "generate: an ECDSA P-256 key pair and a self-signed certificate with SAN, KU, EKU, SKI",
+  );
+  const genOurs = await measure(
+    "wirestack generateKeyPair+createCertificate",
+    wirestackGenerate,
+    5,
+  );
+  const genPeculiar = await measure(
+    "@peculiar/x509 generateKey+createSelfSigned",
+    peculiarGenerate,
+    5,
+  );
   for (const result of [genOurs, genPeculiar]) console.log(line(result));
-  console.log(`  ratio (CPU per generation): @peculiar/x509 / wirestack = ${(genPeculiar.cpuMicros / genOurs.cpuMicros).toFixed(2)}x`);
+  console.log(
+    `  ratio (CPU per generation): @peculiar/x509 / wirestack = ${
+      (genPeculiar.cpuMicros / genOurs.cpuMicros).toFixed(2)
+    }x`,
+  );
   if (sink === -1) console.log(sink);
 }
 
