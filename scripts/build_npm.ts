@@ -57,7 +57,7 @@ function checkDependencies(
 ): void {
   const problems: string[] = [];
   for (const [name, target] of Object.entries(denoImports)) {
-    const match = /^npm:(@?[^@]+)@(.+)$/.exec(target);
+    const match = /^npm:\/?(@?[^@]+)@([^/]+)\/?$/.exec(target);
     if (match === null) continue;
     const [, pkg, range] = match;
     if (dependencies[pkg] === undefined) {
