@@ -81,6 +81,13 @@ const STOP_READING = Symbol("stop reading");
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
+/** Past this many bytes of Pongs waiting, new Pongs replace the last one. */
+const MAX_PENDING_PONG_BYTES = 64 * 1024;
+
+function isPong(frame: Uint8Array): boolean {
+  return (frame[0] & 0x0f) === Opcode.PONG;
+}
+
 /** Shared compressed frames of prepared messages, per deflate provider and window. */
 const sharedFrames = new WeakMap<PreparedMessage, Map<DeflateProvider, Map<number, Uint8Array>>>();
 
@@ -152,8 +159,8 @@ export class WebSocketConnection {
   #events: WebSocketEvent[] = [];
   #eventHead = 0;
   #output: Uint8Array[] = [];
-  /** Index in `#output` of a Pong not yet taken (one is enough, RFC 6455 section 5.5.3). */
-  #pendingPong = -1;
+  /** Bytes of Pongs waiting in `#output`. */
+  #pendingPongBytes = 0;
 
   /**
    * Creates a connection in the `open` state (the handshake is done).
@@ -279,7 +286,7 @@ export class WebSocketConnection {
     const output = this.#output;
     if (output.length === 0) return null;
     this.#output = [];
-    this.#pendingPong = -1;
+    this.#pendingPongBytes = 0;
     if (output.length === 1) return output[0];
     let size = 0;
     for (const chunk of output) size += chunk.length;
@@ -468,8 +475,18 @@ export class WebSocketConnection {
       this.#events.push({ type: "ping", data });
       if (transition.reply === "pong" && this.#autoPong) {
         const pong = this.#writer.control(Opcode.PONG, data);
-        if (this.#pendingPong >= 0) this.#output[this.#pendingPong] = pong;
-        else this.#pendingPong = this.#output.push(pong) - 1;
+        // Every Ping gets its Pong while the replies are taken; past 64 KiB
+        // of waiting Pongs, only the latest Ping is answered (RFC 6455
+        // section 5.5.3 allows it), so a ping flood cannot grow the output.
+        const last = this.#output.length - 1;
+        if (
+          this.#pendingPongBytes > MAX_PENDING_PONG_BYTES && last >= 0 && isPong(this.#output[last])
+        ) {
+          this.#output[last] = pong;
+        } else {
+          this.#output.push(pong);
+          this.#pendingPongBytes += pong.length;
+        }
       }
     } else if (opcode === Opcode.PONG) {
       if (this.#apply("receive-pong") !== undefined) this.#events.push({ type: "pong", data });
