@@ -140,6 +140,8 @@ class DeflateEngine {
 class InflateEngine {
   readonly strm = new ZStream();
   owner: object | null = null;
+  /** A BFINAL block ended the stream with the input: a sync-flush marker may follow. */
+  #ended = false;
 
   constructor(windowBits: number) {
     check(zlibInflateInit2(this.strm, -windowBits), this.strm, "inflateInit2");
@@ -147,6 +149,14 @@ class InflateEngine {
   }
 
   push(data: Uint8Array): void {
+    if (this.#ended) {
+      this.#ended = false;
+      // The 00 00 ff ff a receiver appends after a message that ended with a
+      // BFINAL block (RFC 7692 section 7.2.3.4) belongs to no stream.
+      if (data.length === 4 && data[0] === 0 && data[1] === 0 && data[2] === 0xff && data[3] === 0xff) {
+        data = NO_INPUT;
+      }
+    }
     this.strm.input = data;
     this.strm.next_in = 0;
     this.strm.avail_in = data.length;
@@ -167,6 +177,7 @@ class InflateEngine {
         strm.next_in = nextIn;
         strm.avail_in = availIn;
         if (availIn > 0 && strm.avail_out > 0) continue;
+        this.#ended = availIn === 0;
         break;
       }
       if (status !== Z_OK && status !== Z_BUF_ERROR) {
@@ -181,6 +192,7 @@ class InflateEngine {
 
   reset(): void {
     zlibInflateReset(this.strm);
+    this.#ended = false;
     this.strm.input = NO_INPUT;
     this.strm.avail_in = 0;
   }
