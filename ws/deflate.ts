@@ -153,7 +153,9 @@ class InflateEngine {
       this.#ended = false;
       // The 00 00 ff ff a receiver appends after a message that ended with a
       // BFINAL block (RFC 7692 section 7.2.3.4) belongs to no stream.
-      if (data.length === 4 && data[0] === 0 && data[1] === 0 && data[2] === 0xff && data[3] === 0xff) {
+      if (
+        data.length === 4 && data[0] === 0 && data[1] === 0 && data[2] === 0xff && data[3] === 0xff
+      ) {
         data = NO_INPUT;
       }
     }

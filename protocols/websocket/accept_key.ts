@@ -8,7 +8,16 @@
 
 import { sha1 } from "./_sha1.ts";
 
-/** The GUID every `Sec-WebSocket-Accept` is derived with. */
+/**
+ * The GUID every `Sec-WebSocket-Accept` is derived with.
+ *
+ * @example
+ * ```ts
+ * import { WEBSOCKET_GUID } from "./accept_key.ts";
+ *
+ * console.assert(WEBSOCKET_GUID.length === 36);
+ * ```
+ */
 export const WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** Sec-WebSocket-Key: the base64 form of 16 bytes. */

@@ -7,7 +7,16 @@
  * @module
  */
 
-/** The close codes RFC 6455 section 7.4.1 defines, by name. */
+/**
+ * The close codes RFC 6455 section 7.4.1 defines, by name.
+ *
+ * @example
+ * ```ts
+ * import { CloseCode } from "./close_codes.ts";
+ *
+ * console.assert(CloseCode.NORMAL === 1000 && CloseCode.MESSAGE_TOO_BIG === 1009);
+ * ```
+ */
 export const CloseCode = {
   /** 1000: the purpose of the connection has been fulfilled. */
   NORMAL: 1000,
@@ -25,7 +34,7 @@ export const CloseCode = {
   INVALID_PAYLOAD: 1007,
   /** 1008: a message that violates the endpoint's policy. */
   POLICY_VIOLATION: 1008,
-  /** 1009: a message too big to process. */
+  /** 1009: a message too big to handle. */
   MESSAGE_TOO_BIG: 1009,
   /** 1010: the server did not negotiate an extension the client needs. */
   MANDATORY_EXTENSION: 1010,

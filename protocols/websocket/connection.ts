@@ -37,9 +37,27 @@ import type { PreparedMessage } from "./prepared_message.ts";
 import { type ConnectionInput, type ConnectionState, TRANSITIONS } from "./state.ts";
 import { isValidUtf8 } from "./utf8.ts";
 
-/** The default `maxPayload`: 64 MiB. */
+/**
+ * The default `maxPayload`: 64 MiB.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_PAYLOAD } from "./connection.ts";
+ *
+ * console.assert(DEFAULT_MAX_PAYLOAD === 64 * 1024 * 1024);
+ * ```
+ */
 export const DEFAULT_MAX_PAYLOAD: number = 64 * 1024 * 1024;
-/** The default compression threshold: messages under 1 KiB are sent as they are. */
+/**
+ * The default compression threshold: messages under 1 KiB are sent as they are.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_COMPRESSION_THRESHOLD } from "./connection.ts";
+ *
+ * console.assert(DEFAULT_COMPRESSION_THRESHOLD === 1024);
+ * ```
+ */
 export const DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
 /** Options of a {@linkcode WebSocketConnection}. */

@@ -19,7 +19,16 @@
  * @module
  */
 
-/** Frame opcodes (RFC 6455 section 5.2); 3-7 and 11-15 are reserved. */
+/**
+ * Frame opcodes (RFC 6455 section 5.2); 3-7 and 11-15 are reserved.
+ *
+ * @example
+ * ```ts
+ * import { Opcode } from "./frame.ts";
+ *
+ * console.assert(Opcode.TEXT === 1 && Opcode.PONG === 0xa);
+ * ```
+ */
 export const Opcode = {
   /** 0x0: a continuation of a fragmented message. */
   CONTINUATION: 0x0,
@@ -35,19 +44,73 @@ export const Opcode = {
   PONG: 0xa,
 } as const;
 
-/** The FIN bit of the first header byte: the last frame of a message. */
+/**
+ * The FIN bit of the first header byte: the last frame of a message.
+ *
+ * @example
+ * ```ts
+ * import { FIN } from "./frame.ts";
+ *
+ * console.assert((0x81 & FIN) !== 0);
+ * ```
+ */
 export const FIN = 0x80;
-/** The RSV1 bit (permessage-deflate: the message is compressed). */
+/**
+ * The RSV1 bit (permessage-deflate: the message is compressed).
+ *
+ * @example
+ * ```ts
+ * import { RSV1 } from "./frame.ts";
+ *
+ * console.assert((0xc1 & RSV1) !== 0);
+ * ```
+ */
 export const RSV1 = 0x40;
-/** The RSV2 bit (no extension of wirestack uses it). */
+/**
+ * The RSV2 bit (no extension of wirestack uses it).
+ *
+ * @example
+ * ```ts
+ * import { RSV2 } from "./frame.ts";
+ *
+ * console.assert((0xa1 & RSV2) !== 0);
+ * ```
+ */
 export const RSV2 = 0x20;
-/** The RSV3 bit (no extension of wirestack uses it). */
+/**
+ * The RSV3 bit (no extension of wirestack uses it).
+ *
+ * @example
+ * ```ts
+ * import { RSV3 } from "./frame.ts";
+ *
+ * console.assert((0x91 & RSV3) !== 0);
+ * ```
+ */
 export const RSV3 = 0x10;
 
-/** The longest payload of a control frame (RFC 6455 section 5.5). */
+/**
+ * The longest payload of a control frame (RFC 6455 section 5.5).
+ *
+ * @example
+ * ```ts
+ * import { MAX_CONTROL_PAYLOAD } from "./frame.ts";
+ *
+ * console.assert(MAX_CONTROL_PAYLOAD === 125);
+ * ```
+ */
 export const MAX_CONTROL_PAYLOAD = 125;
 
-/** The largest header: 2 bytes, a 64-bit length, a masking key. */
+/**
+ * The largest header: 2 bytes, a 64-bit length, a masking key.
+ *
+ * @example
+ * ```ts
+ * import { MAX_HEADER_SIZE } from "./frame.ts";
+ *
+ * console.assert(MAX_HEADER_SIZE === 2 + 8 + 4);
+ * ```
+ */
 export const MAX_HEADER_SIZE = 14;
 
 /**

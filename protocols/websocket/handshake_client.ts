@@ -24,7 +24,7 @@ import { computeAcceptKey, generateKey } from "./accept_key.ts";
 import { WebSocketError, type WebSocketErrorCode } from "./errors.ts";
 import { formatExtensions, parseExtensions } from "./extensions.ts";
 import { isFieldValue, isToken, tokenList } from "./_grammar.ts";
-import { type HeaderList, headerValues } from "./_headers.ts";
+import { headerValues } from "./_headers.ts";
 import {
   acceptPerMessageDeflate,
   offerPerMessageDeflate,
@@ -78,7 +78,7 @@ export interface HandshakeResponse {
   /** The status code. */
   status: number;
   /** The header fields in wire order, values trimmed. */
-  headers: HeaderList;
+  headers: ReadonlyArray<readonly [string, string]>;
 }
 
 /** What the server agreed to. */

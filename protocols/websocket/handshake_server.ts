@@ -43,7 +43,7 @@ export interface UpgradeRequest {
   /** The HTTP version, `"1.1"` (the form `"HTTP/1.1"` is accepted too). */
   httpVersion: string;
   /** The header fields in wire order, values trimmed. */
-  headers: HeaderList;
+  headers: ReadonlyArray<readonly [string, string]>;
 }
 
 /** How a server accepts handshakes. */

@@ -23,7 +23,16 @@
 import { WebSocketError } from "./errors.ts";
 import type { ExtensionOffer } from "./extensions.ts";
 
-/** The extension token. */
+/**
+ * The extension token.
+ *
+ * @example
+ * ```ts
+ * import { PERMESSAGE_DEFLATE } from "./permessage_deflate.ts";
+ *
+ * console.assert(PERMESSAGE_DEFLATE === "permessage-deflate");
+ * ```
+ */
 export const PERMESSAGE_DEFLATE = "permessage-deflate";
 
 /** The parameters both ends agreed on. */

@@ -4,7 +4,7 @@
 // many splits and check that every split gives the same events.
 
 import assert from "node:assert/strict";
-import { type WebSocketConnection, type WebSocketEvent } from "../../../protocols/websocket/mod.ts";
+import type { WebSocketConnection, WebSocketEvent } from "../../../protocols/websocket/mod.ts";
 
 /** A frame as a fuzzing peer writes it. */
 export interface RawFrame {
