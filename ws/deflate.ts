@@ -32,8 +32,8 @@
  * import { createDeflateProvider } from "./deflate.ts";
  *
  * const provider = createDeflateProvider();
- * const deflater = provider.createDeflater({ windowBits: 15 });
- * const inflater = provider.createInflater({ windowBits: 15 });
+ * const deflater = provider.createDeflater({ windowBits: 15, noContextTakeover: false });
+ * const inflater = provider.createInflater({ windowBits: 15, noContextTakeover: false });
  * const text = new TextEncoder().encode("hello hello hello hello");
  * const compressed = deflater.deflate(text).slice(); // ends with 00 00 ff ff
  * inflater.push(compressed);

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { allocate } from "./_alloc.ts";
 import { WebSocketError, type WebSocketErrorCode } from "./errors.ts";
 import { MAX_CONTROL_PAYLOAD, Opcode, RSV1 } from "./frame.ts";
 import type { FrameDecoder, FrameSink } from "./frame_decoder.ts";
@@ -122,7 +123,7 @@ export class MessageReader implements FrameSink {
     }
     if (this.#size === 0 && decoder.fin) {
       // A whole message in one frame: its buffer is exactly its size.
-      this.#buffer = decoder.payloadLength === 0 ? EMPTY : new Uint8Array(decoder.payloadLength);
+      this.#buffer = allocate(decoder.payloadLength);
     } else if (total > this.#buffer.length) {
       this.#grow(Math.max(total, Math.min(this.#maxPayload, this.#buffer.length * 2)));
     }
@@ -163,7 +164,9 @@ export class MessageReader implements FrameSink {
   frameEnd(): void {
     const decoder = this.#decoder!;
     if (this.#control) {
-      this.#host.control(decoder.opcode, this.#controlBuffer.slice(0, this.#controlSize));
+      const data = allocate(this.#controlSize);
+      data.set(this.#controlBuffer.subarray(0, this.#controlSize));
+      this.#host.control(decoder.opcode, data);
       return;
     }
     if (!decoder.fin) return;
@@ -176,7 +179,11 @@ export class MessageReader implements FrameSink {
       fail("ERR_INVALID_UTF8", "a text message that ends inside a UTF-8 sequence", 1007);
     }
     const size = this.#size;
-    const data = size === this.#buffer.length ? this.#buffer : this.#buffer.slice(0, size);
+    let data = this.#buffer;
+    if (size !== data.length) {
+      data = allocate(size);
+      data.set(this.#buffer.subarray(0, size));
+    }
     this.#buffer = EMPTY;
     this.#size = 0;
     this.#opcode = 0;

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { buildFrame } from "./_build_frame.ts";
+import { buildFrame, buildHeader } from "./_build_frame.ts";
 import type { RawDeflater } from "./deflate.ts";
 import { WebSocketError } from "./errors.ts";
 import { FIN, MAX_CONTROL_PAYLOAD, RSV1 } from "./frame.ts";
@@ -113,6 +113,17 @@ export class MessageWriter {
     const frame = buildFrame(firstByte, payload, 0, payload.length, this.#nextKey());
     this.#opcode = fin ? 0 : opcode;
     return frame;
+  }
+
+  /**
+   * Encodes a whole message as `[header, payload]` when the payload can go out
+   * as it is (unmasked, uncompressed, at least `minimum` bytes), else as one frame.
+   */
+  messageParts(opcode: number, data: Uint8Array, compress: boolean, minimum: number): Uint8Array[] {
+    if (this.#masked || data.length < minimum || (compress && this.wouldCompress(data.length))) {
+      return [this.message(opcode, data, true, compress, false)];
+    }
+    return [buildHeader(FIN | opcode, data.length), data];
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * A `Uint32Array` over a whole `ArrayBuffer`, cached for the last buffer seen,
+ * An `Int32Array` over a whole `ArrayBuffer`, cached for the last buffer seen,
  * so that code reusing one buffer gets its word view without an allocation.
  * Each caller keeps its own cache (one per module), since they see different
  * buffers.
@@ -10,12 +10,12 @@
  */
 
 /** Returns a function that gives the (cached) word view of a buffer. */
-export function wordViewCache(): (buffer: ArrayBufferLike) => Uint32Array {
+export function wordViewCache(): (buffer: ArrayBufferLike) => Int32Array {
   let cachedBuffer: ArrayBufferLike | null = null;
-  let cachedWords: Uint32Array = new Uint32Array(0);
+  let cachedWords: Int32Array = new Int32Array(0);
   return (buffer) => {
     if (buffer !== cachedBuffer || cachedWords.length !== buffer.byteLength >>> 2) {
-      cachedWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+      cachedWords = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
       cachedBuffer = buffer;
     }
     return cachedWords;

@@ -363,6 +363,21 @@ export class WebSocketConnection {
   }
 
   /**
+   * Encodes a whole binary message without copying a large payload: a server
+   * connection returns `[header, data]` (write both, in order, and leave `data`
+   * unchanged until written) when `data` has at least 1 KiB and is not
+   * compressed; otherwise one frame, as {@linkcode WebSocketConnection.sendBinary}.
+   *
+   * @param data the message
+   * @param options whether the message may be compressed
+   * @returns the frame as one or two byte arrays
+   */
+  sendBinaryParts(data: Uint8Array, options: { compress?: boolean } = {}): Uint8Array[] {
+    this.#sendWhole();
+    return this.#writer.messageParts(Opcode.BINARY, data, options.compress ?? true, 1024);
+  }
+
+  /**
    * The bytes of a prepared message for this connection. A server connection
    * without compression gets the very frame every such connection gets; one
    * compressing without context takeover gets a compressed frame shared with

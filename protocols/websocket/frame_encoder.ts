@@ -27,8 +27,7 @@ export interface EncodeFrameOptions {
 
 /**
  * Encodes one frame into a new buffer: header, masking key, and the payload
- * (masked with the key when there is one). The payload is placed at a 4-byte
- * aligned address so that masking runs on whole words.
+ * (masked with the key when there is one).
  *
  * @param options the frame's fields
  * @returns the frame's bytes

@@ -2,7 +2,7 @@
  * Masking (RFC 6455 section 5.3): XOR of the payload with a 4-byte key, in
  * place. Masking and unmasking are the same operation.
  *
- * The bulk of the work goes 32 bits at a time through a `Uint32Array` over the
+ * The bulk of the work goes 32 bits at a time through an `Int32Array` over the
  * payload's `ArrayBuffer` (the few bytes before the first aligned word and after
  * the last one go byte by byte), with the key rotated to match the alignment.
  * The word view is cached per buffer, so a reader that reuses one buffer pays
@@ -16,7 +16,7 @@
 import { wordViewCache } from "./_words.ts";
 
 const keyBytes = new Uint8Array(4);
-const keyWord = new Uint32Array(keyBytes.buffer);
+const keyWord = new Int32Array(keyBytes.buffer);
 
 const wordsOf = wordViewCache();
 
@@ -71,11 +71,15 @@ export function mask(
     const first = (data.byteOffset + i) >>> 2;
     const last = first + ((end - i) >>> 2);
     let w = first;
-    for (; w + 4 <= last; w += 4) {
+    for (; w + 8 <= last; w += 8) {
       words[w] ^= word;
       words[w + 1] ^= word;
       words[w + 2] ^= word;
       words[w + 3] ^= word;
+      words[w + 4] ^= word;
+      words[w + 5] ^= word;
+      words[w + 6] ^= word;
+      words[w + 7] ^= word;
     }
     for (; w < last; w++) words[w] ^= word;
     i += (last - first) << 2;

@@ -87,6 +87,19 @@ test("sending: text, binary, text given as bytes, fragments, control frames", ()
   assert.throws(() => s.ping(new Uint8Array(126)), { code: "ERR_CONTROL_PAYLOAD_TOO_LONG" });
 });
 
+test("sendBinaryParts: a large unmasked payload is not copied", () => {
+  const s = server();
+  const big = new Uint8Array(5000).fill(3);
+  const [header, body] = s.sendBinaryParts(big);
+  assert.deepEqual([...header], [0x82, 126, 0x13, 0x88]);
+  assert.equal(body, big);
+  assert.equal(s.sendBinaryParts(new Uint8Array(10)).length, 1, "small messages come in one frame");
+  const c = client();
+  const [masked, ...rest] = c.sendBinaryParts(big);
+  assert.equal(rest.length, 0, "a client masks, so it copies");
+  assert.deepEqual(readFrames(masked)[0].payload, big);
+});
+
 test("close from this end: codes, reasons, the closing state, the peer's answer", () => {
   const s = server();
   assert.throws(() => s.close(1005), { code: "ERR_INVALID_CLOSE_CODE" });
