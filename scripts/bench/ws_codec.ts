@@ -33,7 +33,13 @@ const ws = require("ws") as {
   Receiver: new (options: Record<string, unknown>) => WsReceiver;
 };
 const bufferutil = require("bufferutil") as {
-  mask(source: Uint8Array, key: Uint8Array, output: Uint8Array, offset: number, length: number): void;
+  mask(
+    source: Uint8Array,
+    key: Uint8Array,
+    output: Uint8Array,
+    offset: number,
+    length: number,
+  ): void;
   unmask(buffer: Uint8Array, key: Uint8Array): void;
 };
 const NodeBuffer = (globalThis as unknown as { Buffer: { from(data: Uint8Array): Uint8Array } })
@@ -159,9 +165,15 @@ for (const size of [64, 65536]) {
   }
 }
 
-console.log(`ws codec on ${runtime} (${quick ? "quick" : "full"}), CPU µs per message, median of ${ROUNDS} rounds`);
+console.log(
+  `ws codec on ${runtime} (${
+    quick ? "quick" : "full"
+  }), CPU us per message, median of ${ROUNDS} rounds`,
+);
 console.log("| operation | wirestack | ws | ws / wirestack |");
 console.log("| --- | ---: | ---: | ---: |");
 for (const [name, ours, theirs] of rows) {
-  console.log(`| ${name} | ${ours.toFixed(3)} | ${theirs.toFixed(3)} | ${(theirs / ours).toFixed(2)}x |`);
+  console.log(
+    `| ${name} | ${ours.toFixed(3)} | ${theirs.toFixed(3)} | ${(theirs / ours).toFixed(2)}x |`,
+  );
 }

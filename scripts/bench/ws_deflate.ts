@@ -77,7 +77,10 @@ function nodeZlib(level: number): () => Codec {
         new Promise((resolve) => {
           deflated = [];
           deflate.write(data);
-          deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve(concat(deflated).subarray(0, -4)));
+          deflate.flush(
+            zlib.constants.Z_SYNC_FLUSH,
+            () => resolve(concat(deflated).subarray(0, -4)),
+          );
         }),
       inflate: (data) =>
         new Promise((resolve) => {
@@ -128,7 +131,11 @@ const candidates: Array<[string, () => Codec]> = [
   ["node:zlib stream (ws's way), level 6", nodeZlib(6)],
 ];
 
-console.log(`permessage-deflate candidates on ${runtime} (${quick ? "quick" : "full"}), CPU µs per message, median of ${ROUNDS} rounds`);
+console.log(
+  `permessage-deflate candidates on ${runtime} (${
+    quick ? "quick" : "full"
+  }), CPU us per message, median of ${ROUNDS} rounds`,
+);
 console.log("| candidate | size | compress | inflate | compressed size |");
 console.log("| --- | ---: | ---: | ---: | ---: |");
 for (const size of [64, 65536]) {
@@ -136,7 +143,9 @@ for (const size of [64, 65536]) {
   for (const [name, make] of candidates) {
     const result = await measure(make, size, count);
     console.log(
-      `| ${name} | ${size === 64 ? "64 B" : "64 KiB"} | ${result.compress.toFixed(1)} | ${result.inflate.toFixed(1)} | ${(result.ratio * 100).toFixed(1)}% |`,
+      `| ${name} | ${size === 64 ? "64 B" : "64 KiB"} | ${result.compress.toFixed(1)} | ${
+        result.inflate.toFixed(1)
+      } | ${(result.ratio * 100).toFixed(1)}% |`,
     );
   }
 }
