@@ -110,7 +110,7 @@ function isPong(frame: Uint8Array): boolean {
 const sharedFrames = new WeakMap<PreparedMessage, Map<DeflateProvider, Map<number, Uint8Array>>>();
 
 function defaultRandom(array: Uint8Array): Uint8Array {
-  return crypto.getRandomValues(array);
+  return crypto.getRandomValues(array as Uint8Array<ArrayBuffer>);
 }
 
 /** Cuts `text` to at most `max` UTF-8 bytes at a character boundary. */
