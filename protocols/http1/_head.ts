@@ -583,10 +583,17 @@ export class HeadParser {
       if (bytes[i] !== COLON) {
         byte = bytes[i];
         if (i > nameStart && (byte === SP || byte === HTAB)) {
-          this.fail("SPACE_BEFORE_COLON", "whitespace between header name and colon", i, bytes, [
-            nameStart,
-            i,
-          ]);
+          // "Name : value" (RFC 9112 5.1) or "Na me: value" (not a token)?
+          let after = i;
+          while (after < limit && ((byte = bytes[after]) === SP || byte === HTAB)) after++;
+          if (after >= limit) return this.exhausted(limit, end);
+          if (bytes[after] === COLON) {
+            this.fail("SPACE_BEFORE_COLON", "whitespace between header name and colon", i, bytes, [
+              nameStart,
+              i,
+            ]);
+          }
+          this.fail("INVALID_HEADER_NAME", "whitespace in header name", i, bytes);
         }
         if (byte === CR || byte === LF) {
           this.fail("INVALID_HEADER_NAME", "header line without a colon", i, bytes);
@@ -817,16 +824,31 @@ export class HeadParser {
       this.teAt = start;
       this.teNameAt = name;
     }
+    // Strict: the value must be a list of codings with no empty element. RFC
+    // 9110 5.6.1 has recipients skip empty elements in general, but in the
+    // field that frames the body a stray comma is where parsers disagree.
+    if (start === end) {
+      this.failField(
+        "INVALID_TRANSFER_ENCODING",
+        "empty value",
+        start,
+        bytes,
+        latin1(bytes, name, name + 17, false),
+      );
+    }
     let i = start;
     for (;;) {
-      // empty list elements are ignored (RFC 9110 5.6.1)
       let byte = 0;
-      while (i < end && ((byte = bytes[i]) === SP || byte === HTAB || byte === COMMA)) i++;
-      if (i >= end) return;
       const coding = i;
       while (i < end && TOKEN[bytes[i]] === 1) i++;
       if (i === coding) {
-        this.fail("INVALID_TRANSFER_ENCODING", "invalid transfer coding", i, bytes, header);
+        this.fail(
+          "INVALID_TRANSFER_ENCODING",
+          i < end && bytes[i] === COMMA ? "empty list element" : "invalid transfer coding",
+          i,
+          bytes,
+          header,
+        );
       }
       const codingEnd = i;
       while (i < end && ((byte = bytes[i]) === SP || byte === HTAB)) i++;
@@ -863,6 +885,15 @@ export class HeadParser {
         this.teLastChunked = false;
         if (this.teOtherAt < 0) this.teOtherAt = coding;
       }
+      const last = i >= end;
+      if (!last) {
+        i++; // ","
+        while (i < end && ((byte = bytes[i]) === SP || byte === HTAB)) i++;
+        if (i >= end) {
+          this.fail("INVALID_TRANSFER_ENCODING", "empty list element", i, bytes, header);
+        }
+      }
+      if (last) return;
     }
   }
 

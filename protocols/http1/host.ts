@@ -23,10 +23,11 @@ import type { HeaderList } from "./events.ts";
 
 /**
  * Checks the Host fields of a request: exactly one in HTTP/1.1, at most one
- * in HTTP/1.0, and a valid `host [ ":" port ]` (an empty value is allowed: a
- * client sends it when the target has no authority).
+ * in HTTP/1.0, and a valid `host [ ":" port ]`. An empty value is accepted
+ * only with an absolute-form target (a client sends it when the target URI
+ * has no authority; the server then uses the target, RFC 9112 3.2.2).
  *
- * @param request the version and the header fields of a request
+ * @param request the version, the header fields and (optionally) the target of a request
  * @returns an `INVALID_HOST` error (status 400) naming the problem, or `null`
  *
  * @example Two Host fields
@@ -38,7 +39,11 @@ import type { HeaderList } from "./events.ts";
  * ```
  */
 export function checkHost(
-  request: { readonly version: string; readonly headers: Readonly<HeaderList> },
+  request: {
+    readonly version: string;
+    readonly headers: Readonly<HeaderList>;
+    readonly target?: string;
+  },
 ): HttpError | null {
   let value: string | null = null;
   let count = 0;
@@ -54,7 +59,11 @@ export function checkHost(
       ? null
       : new HttpError("INVALID_HOST", "an HTTP/1.1 request without Host", { header: "Host" });
   }
-  if (value.length === 0) return null;
+  if (value.length === 0) {
+    const absolute = request.target !== undefined &&
+      /^[A-Za-z][A-Za-z0-9+.-]*:/.test(request.target);
+    return absolute ? null : new HttpError("INVALID_HOST", "empty Host", { header: "Host" });
+  }
   const bytes = new Uint8Array(value.length);
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
