@@ -530,7 +530,8 @@ export class HeadParser {
 
   private parseFields(bytes: Uint8Array, i: number, limit: number, end: number): number {
     const fold = this.unfoldAllowed;
-    const allowLfOnly = this.options.allowLfOnly;
+    // trailers end the chunked framing: never lenient there
+    const allowLfOnly = this.options.allowLfOnly && this.mode !== TRAILERS;
     // Locals, not module bindings, in the loops; the loops run unchecked to
     // the first byte outside their class (past the end of `bytes` a load is
     // undefined, which stops them too), then compare with `limit` once.

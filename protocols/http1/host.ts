@@ -61,7 +61,7 @@ export function checkHost(
   }
   if (value.length === 0) {
     const absolute = request.target !== undefined &&
-      /^[A-Za-z][A-Za-z0-9+.-]*:/.test(request.target);
+      /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(request.target);
     return absolute ? null : new HttpError("INVALID_HOST", "empty Host", { header: "Host" });
   }
   const bytes = new Uint8Array(value.length);
