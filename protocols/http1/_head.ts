@@ -63,7 +63,30 @@ const RESPONSE: Mode = 1;
 const TRAILERS: Mode = 2;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+const DEFAULT_HEAD_OPTIONS: HeadOptions = {
+  maxHeaderSize: 16384,
+  maxHeaderCount: 100,
+  maxTargetLength: 8192,
+  maxTrailerSize: 16384,
+  allowLfOnly: false,
+  allowUnsafeTargetChars: false,
+};
 const HTTP = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
+
+/**
+ * Four offsets per field line of the head being parsed: name start, name end,
+ * value start, value end. Shared by every parser: a head is parsed and its
+ * strings built within one synchronous call, so one array serves all
+ * connections and none of them carries its own.
+ */
+let FIELDS = new Int32Array(128);
+
+function growFields(): void {
+  const larger = new Int32Array(FIELDS.length * 2);
+  larger.set(FIELDS);
+  FIELDS = larger;
+}
 
 /** "1.0" ... "1.9": the version strings, so that no head builds one. */
 const VERSIONS = Array.from({ length: 10 }, (_, minor) => `1.${minor}`);
@@ -87,14 +110,14 @@ function trimOws(text: string): string {
 }
 
 /**
- * Parses heads and keeps what it found until the next parse. One instance per
- * reader; it allocates nothing per head until the strings are built.
+ * Parses heads and keeps what it found until the next parse. A head is parsed
+ * and used within one synchronous call, so every reader shares the one
+ * instance, {@linkcode HEAD_PARSER}: no connection carries this state.
  */
 export class HeadParser {
-  readonly options: HeadOptions;
+  /** The limits of the parse in progress (set by each parse call). */
+  options: HeadOptions = DEFAULT_HEAD_OPTIONS;
 
-  /** Four offsets per field: name start, name end, value start, value end. */
-  fields: Int32Array = new Int32Array(64);
   fieldCount = 0;
   /** Indexes of fields folded over several lines (responses only), or null. */
   folded: number[] | null = null;
@@ -139,10 +162,6 @@ export class HeadParser {
   private unfoldAllowed = false;
 
   private mode: Mode = REQUEST;
-
-  constructor(options: HeadOptions) {
-    this.options = options;
-  }
 
   private reset(mode: Mode, base: number): void {
     this.mode = mode;
@@ -247,7 +266,14 @@ export class HeadParser {
    *
    * @returns the index past the head, `INCOMPLETE` or `ONLY_EMPTY_LINES`
    */
-  parseRequest(bytes: Uint8Array, start: number, end: number, base: number): number {
+  parseRequest(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    base: number,
+    options: HeadOptions,
+  ): number {
+    this.options = options;
     this.reset(REQUEST, base);
     const limit = Math.min(end, start + this.options.maxHeaderSize);
     let i = start;
@@ -316,7 +342,9 @@ export class HeadParser {
     end: number,
     base: number,
     connect: boolean,
+    options: HeadOptions,
   ): number {
+    this.options = options;
     this.reset(RESPONSE, base);
     const limit = Math.min(end, start + this.options.maxHeaderSize);
     this.headStart = start;
@@ -378,7 +406,9 @@ export class HeadParser {
     end: number,
     base: number,
     response: boolean,
+    options: HeadOptions,
   ): number {
+    this.options = options;
     this.reset(TRAILERS, base);
     this.unfoldAllowed = response;
     this.headStart = start;
@@ -539,7 +569,9 @@ export class HeadParser {
     const fieldValue = FIELD_VALUE;
     // Field values are skipped four bytes at a time through an Int32Array
     // view of the same memory, when the bytes left are worth it.
-    const words = limit - i >= 128 ? this.wordView(bytes) : null;
+    const words = limit - i >= 128
+      ? new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2)
+      : null;
     const offset = bytes.byteOffset;
     const wordLimit = (offset + limit) >> 2;
     const maxCount = this.options.maxHeaderCount;
@@ -678,8 +710,8 @@ export class HeadParser {
       }
 
       const at = count << 2;
-      if (at + 4 > this.fields.length) this.grow();
-      const fields = this.fields;
+      if (at + 4 > FIELDS.length) growFields();
+      const fields = FIELDS;
       fields[at] = nameStart;
       fields[at + 1] = nameEnd;
       fields[at + 2] = valueStart;
@@ -691,31 +723,6 @@ export class HeadParser {
         this.interpret(bytes, nameStart, nameLength, valueStart, valueEnd);
       }
     }
-  }
-
-  private wordsOf: ArrayBufferLike | null = null;
-  private words: Int32Array | null = null;
-
-  /** Drops the word view (and the reference to the buffer it views). */
-  forgetBuffer(): void {
-    this.wordsOf = null;
-    this.words = null;
-  }
-
-  /** An Int32Array over the whole buffer of `bytes`, kept while the buffer is the same. */
-  private wordView(bytes: Uint8Array): Int32Array {
-    const buffer = bytes.buffer;
-    if (buffer !== this.wordsOf || this.words === null) {
-      this.wordsOf = buffer;
-      this.words = new Int32Array(buffer, 0, buffer.byteLength >> 2);
-    }
-    return this.words;
-  }
-
-  private grow(): void {
-    const larger = new Int32Array(this.fields.length * 2);
-    larger.set(this.fields);
-    this.fields = larger;
   }
 
   /** Records what a framing or connection field says. */
@@ -1017,7 +1024,7 @@ export class HeadParser {
   build(bytes: Uint8Array, end: number, headers: HeaderList): string {
     const base = this.headStart;
     const text = latin1(bytes, base, end, !this.nonAscii);
-    const fields = this.fields;
+    const fields = FIELDS;
     const count = this.fieldCount;
     for (let k = 0, at = 0; k < count; k++, at += 4) {
       const nameStart = fields[at];
@@ -1116,6 +1123,9 @@ export class HeadParser {
     }
   }
 }
+
+/** The parser every reader uses. */
+export const HEAD_PARSER: HeadParser = new HeadParser();
 
 /** Replaces each obs-fold (OWS CRLF RWS) with one SP and trims the ends (RFC 9112 5.2). */
 function unfold(value: string): string {

@@ -33,7 +33,7 @@ import {
   BODY_LENGTH,
   BODY_NONE,
   BODY_UNTIL_CLOSE,
-  HeadParser,
+  HEAD_PARSER as head,
   INCOMPLETE,
   ONLY_EMPTY_LINES,
 } from "./_head.ts";
@@ -118,7 +118,12 @@ export const DEFAULT_READER_OPTIONS: Readonly<ResolvedReaderOptions> = Object.fr
  * console.assert(resolveReaderOptions({ maxHeaderCount: 10 }).maxHeaderSize === 16384);
  * ```
  */
-export function resolveReaderOptions(options: ReaderOptions = {}): ResolvedReaderOptions {
+export function resolveReaderOptions(options: ReaderOptions = {}): Readonly<ResolvedReaderOptions> {
+  let given = false;
+  for (const key in options) {
+    if (options[key as keyof ReaderOptions] !== undefined) given = true;
+  }
+  if (!given) return DEFAULT_READER_OPTIONS; // shared: frozen, nothing to copy
   const resolved = { ...DEFAULT_READER_OPTIONS };
   for (const key of Object.keys(DEFAULT_READER_OPTIONS) as Array<keyof ReaderOptions>) {
     const value = options[key];
@@ -192,8 +197,7 @@ export class MessageReader {
    */
   requestMethod: string | null = null;
 
-  private readonly options: ResolvedReaderOptions;
-  private readonly head: HeadParser;
+  private readonly options: Readonly<ResolvedReaderOptions>;
   private readonly chunk: ChunkLine;
 
   // The bytes last given to receive(), borrowed.
@@ -234,7 +238,6 @@ export class MessageReader {
     }
     this.kind = kind;
     this.options = resolveReaderOptions(options);
-    this.head = new HeadParser(this.options);
     this.chunk = new ChunkLine(this.options.maxChunkExtensionSize);
   }
 
@@ -255,7 +258,6 @@ export class MessageReader {
     this.stopAfter = this.discard = false;
     this.error = null;
     this.pending = NOTHING;
-    this.head.forgetBuffer();
   }
 
   /** The reader stopped after a message that ends HTTP on the connection. */
@@ -430,7 +432,7 @@ export class MessageReader {
   }
 
   private parseHead(bytes: Uint8Array, start: number, end: number, base: number): number {
-    if (this.kind === "request") return this.head.parseRequest(bytes, start, end, base);
+    if (this.kind === "request") return head.parseRequest(bytes, start, end, base, this.options);
     const method = this.requestMethod;
     if (method === null) {
       throw new HttpError(
@@ -439,11 +441,10 @@ export class MessageReader {
         { offset: base + start },
       );
     }
-    return this.head.parseResponse(bytes, start, end, base, method === "CONNECT");
+    return head.parseResponse(bytes, start, end, base, method === "CONNECT", this.options);
   }
 
   private headEvent(bytes: Uint8Array, stop: number): RequestHead | ResponseHead {
-    const head = this.head;
     const headers: Array<[string, string]> = [];
     const text = head.build(bytes, stop, headers);
     const base = head.headStart;
@@ -505,14 +506,14 @@ export class MessageReader {
         this.phase = END;
         return;
       case BODY_LENGTH: {
-        const length = this.head.contentLength;
+        const length = head.contentLength;
         if (length > this.options.maxBodySize) {
-          this.head.failField(
+          head.failField(
             "BODY_TOO_LARGE",
             `Content-Length ${length} exceeds the limit of ${this.options.maxBodySize} bytes`,
-            this.head.contentLengthAt,
+            head.contentLengthAt,
             bytes,
-            this.head.contentLengthName(bytes),
+            head.contentLengthName(bytes),
           );
         }
         this.remaining = length;
@@ -686,7 +687,14 @@ export class MessageReader {
       this.phase = END;
       return this.endMessage();
     }
-    const stop = this.head.parseTrailers(bytes, start, end, base, this.kind === "response");
+    const stop = head.parseTrailers(
+      bytes,
+      start,
+      end,
+      base,
+      this.kind === "response",
+      this.options,
+    );
     if (stop >= 0) {
       if (inAcc) this.accPos = stop;
       else this.extPos = stop;
@@ -697,9 +705,9 @@ export class MessageReader {
 
   private trailersEvent(bytes: Uint8Array, stop: number): Http1Event {
     this.phase = END;
-    if (this.head.fieldCount === 0) return this.endMessage();
+    if (head.fieldCount === 0) return this.endMessage();
     const trailers: Array<[string, string]> = [];
-    this.head.build(bytes, stop, trailers);
+    head.build(bytes, stop, trailers);
     return { type: "trailers", trailers };
   }
 
@@ -762,7 +770,7 @@ export class MessageReader {
     let stop: number;
     if (kind === PENDING_HEAD) stop = this.parseHead(bytes, start, end, base);
     else if (kind === PENDING_CHUNK_LINE) stop = this.chunk.parse(bytes, start, end, base);
-    else stop = this.head.parseTrailers(bytes, start, end, base, this.kind === "response");
+    else stop = head.parseTrailers(bytes, start, end, base, this.kind === "response", this.options);
     if (stop >= 0) {
       this.accPos = stop;
       if (kind === PENDING_HEAD) return this.headEvent(bytes, stop);

@@ -8,12 +8,12 @@ import {
   Connection,
   type ConnectionOptions,
   HttpError,
-  type ParseOptions,
-  type ParseResult,
-  parseMessages,
   type ParsedMessage,
   type ParsedRequest,
   type ParsedResponse,
+  parseMessages,
+  type ParseOptions,
+  type ParseResult,
 } from "../../../protocols/http1/mod.ts";
 
 /** Latin-1 bytes of `text` (each char one byte). */

@@ -47,7 +47,7 @@ test("chunked: extensions (names, tokens, quoted strings, BWS) are parsed and dr
       "5 ;name",
       "5; name = value",
       "5\t;\tname\t=\tvalue",
-      "5;a;b=c;d=\"e\"",
+      '5;a;b=c;d="e"',
       '5;name="\xe9"',
     ]
   ) {
@@ -143,7 +143,9 @@ test("chunked: trailers follow the field rules; framing and routing fields are r
   expectError("request", chunked("0\r\nX: a\r\n b\r\n\r\n"), "OBS_FOLD");
   expectError("request", chunked("0\r\n X: a\r\n\r\n"), "LEADING_WHITESPACE");
   for (const name of ["Content-Length", "transfer-encoding", "HOST"]) {
-    expectError("request", chunked(`0\r\n${name}: 50\r\n\r\n`), "FORBIDDEN_TRAILER", { header: name });
+    expectError("request", chunked(`0\r\n${name}: 50\r\n\r\n`), "FORBIDDEN_TRAILER", {
+      header: name,
+    });
   }
   for (const options of [undefined, STRICT_EVEN_IF_LENIENT]) {
     expectError("request", chunked("0\r\n\n"), "BARE_LF", {}, options);
@@ -159,7 +161,15 @@ test("chunked: trailers follow the field rules; framing and routing fields are r
 });
 
 test("chunked: a missing last chunk or final CRLF is INCOMPLETE_MESSAGE", () => {
-  for (const body of ["5\r\nhello\r\n", "5\r\nhel", "5\r\nhello\r\n0\r\n", "5\r\nhello\r\n0\r\nX: y\r\n", "5"]) {
+  for (
+    const body of [
+      "5\r\nhello\r\n",
+      "5\r\nhel",
+      "5\r\nhello\r\n0\r\n",
+      "5\r\nhello\r\n0\r\nX: y\r\n",
+      "5",
+    ]
+  ) {
     expectError("request", chunked(body), "INCOMPLETE_MESSAGE");
   }
 });

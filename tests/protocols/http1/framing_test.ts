@@ -61,10 +61,15 @@ test("Content-Length: anything but digits is INVALID_CONTENT_LENGTH", () => {
       "9007199254740992",
     ]
   ) {
-    expectError("request", post(`Content-Length: ${value}\r\n`, "hello"), "INVALID_CONTENT_LENGTH", {
-      header: "Content-Length",
-      status: 400,
-    });
+    expectError(
+      "request",
+      post(`Content-Length: ${value}\r\n`, "hello"),
+      "INVALID_CONTENT_LENGTH",
+      {
+        header: "Content-Length",
+        status: 400,
+      },
+    );
   }
 });
 
@@ -128,9 +133,14 @@ test("Transfer-Encoding with Content-Length is an error (RFC 9112 6.3), either o
 
 test("Transfer-Encoding: chunked must be the last coding of a request (400)", () => {
   for (const value of ["gzip", "identity", "chunked, gzip", "xchunked", "chunkedx", "chunk"]) {
-    expectError("request", post(`Transfer-Encoding: ${value}\r\n`, "0\r\n\r\n"), "CHUNKED_NOT_LAST", {
-      status: 400,
-    });
+    expectError(
+      "request",
+      post(`Transfer-Encoding: ${value}\r\n`, "0\r\n\r\n"),
+      "CHUNKED_NOT_LAST",
+      {
+        status: 400,
+      },
+    );
   }
 });
 
@@ -247,7 +257,8 @@ test("framing: a CONNECT request declares no content", () => {
 });
 
 test("framing: the classic CL.TE and TE.CL smuggling requests are refused before any body", () => {
-  const smuggle = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 13\r\nTransfer-Encoding: chunked\r\n\r\n" +
+  const smuggle =
+    "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 13\r\nTransfer-Encoding: chunked\r\n\r\n" +
     "0\r\n\r\nSMUGGLED";
   const result = parseEveryWay("request", smuggle);
   assert.equal(result.messages.length, 0);

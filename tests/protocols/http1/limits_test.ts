@@ -103,11 +103,23 @@ test("maxTargetLength: 8192 by default; past it TARGET_TOO_LONG (414)", () => {
   assert.equal(over.error?.offset, 4 + 8192);
   const options = { maxTargetLength: 16 };
   expectMessages("request", `GET ${target(16)} HTTP/1.1\r\n\r\n`, 1, options);
-  expectError("request", `GET ${target(17)} HTTP/1.1\r\n\r\n`, "TARGET_TOO_LONG", { offset: 20 }, options);
+  expectError(
+    "request",
+    `GET ${target(17)} HTTP/1.1\r\n\r\n`,
+    "TARGET_TOO_LONG",
+    { offset: 20 },
+    options,
+  );
   // the head limit still applies when it is the smaller one
-  expectError("request", `GET ${target(100)} HTTP/1.1\r\n\r\n`, "HEADERS_TOO_LARGE", { offset: 50 }, {
-    maxHeaderSize: 50,
-  });
+  expectError(
+    "request",
+    `GET ${target(100)} HTTP/1.1\r\n\r\n`,
+    "HEADERS_TOO_LARGE",
+    { offset: 50 },
+    {
+      maxHeaderSize: 50,
+    },
+  );
 });
 
 test("maxChunkExtensionSize: counts every extension byte of a message", () => {
@@ -132,7 +144,10 @@ test("maxChunkExtensionSize: counts every extension byte of a message", () => {
   // default: 16384 fits, 16385 does not, and a never-ending line fails at the limit
   const long = (n: number) => `${head}1;a=${"e".repeat(n - 3)}\r\nx\r\n0\r\n\r\n`;
   assert.equal(parseMessages("request", bytes(long(16384))).error, null);
-  assert.equal(parseMessages("request", bytes(long(16385))).error?.code, "CHUNK_EXTENSION_TOO_LARGE");
+  assert.equal(
+    parseMessages("request", bytes(long(16385))).error?.code,
+    "CHUNK_EXTENSION_TOO_LARGE",
+  );
   const endless = parseMessages("request", [bytes(`${head}1;a=`), bytes("e".repeat(20000))]);
   assert.equal(endless.error?.code, "CHUNK_EXTENSION_TOO_LARGE");
 });
@@ -158,7 +173,8 @@ test("maxTrailerSize: the bytes of the trailer section, final CRLF included", ()
 test("maxBodySize: none by default; Content-Length past it fails before the body", () => {
   assert.equal(DEFAULT_READER_OPTIONS.maxBodySize, Infinity);
   const options = { maxBodySize: 5 };
-  const post = (length: number) => `POST / HTTP/1.1\r\nContent-Length: ${length}\r\n\r\n${"b".repeat(length)}`;
+  const post = (length: number) =>
+    `POST / HTTP/1.1\r\nContent-Length: ${length}\r\n\r\n${"b".repeat(length)}`;
   expectMessages("request", post(5), 1, options);
   expectError("request", post(6), "BODY_TOO_LARGE", {
     status: 413,
@@ -166,14 +182,23 @@ test("maxBodySize: none by default; Content-Length past it fails before the body
     offset: 33,
   }, options);
   // the head alone is enough to refuse
-  const headOnly = parseMessages("request", bytes("POST / HTTP/1.1\r\nContent-Length: 999999\r\n\r\n"), options);
+  const headOnly = parseMessages(
+    "request",
+    bytes("POST / HTTP/1.1\r\nContent-Length: 999999\r\n\r\n"),
+    options,
+  );
   assert.equal(headOnly.error?.code, "BODY_TOO_LARGE");
 });
 
 test("maxBodySize: chunked bodies count every chunk; a chunk past it fails at its size line", () => {
   const options = { maxBodySize: 5 };
   const head = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
-  const [message] = expectMessages("request", `${head}2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n`, 1, options);
+  const [message] = expectMessages(
+    "request",
+    `${head}2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n`,
+    1,
+    options,
+  );
   assert.equal(latin1(message.body), "abcde");
   expectError("request", `${head}2\r\nab\r\n4\r\ncdef\r\n0\r\n\r\n`, "BODY_TOO_LARGE", {
     status: 413,
@@ -185,7 +210,13 @@ test("maxBodySize: a response read until close stops at the limit", () => {
   const options = { maxBodySize: 5 };
   const [message] = expectMessages("response", "HTTP/1.1 200 OK\r\n\r\nabcde", 1, options);
   assert.equal(latin1(message.body), "abcde");
-  expectError("response", "HTTP/1.1 200 OK\r\n\r\nabcdef", "BODY_TOO_LARGE", { offset: 24 }, options);
+  expectError(
+    "response",
+    "HTTP/1.1 200 OK\r\n\r\nabcdef",
+    "BODY_TOO_LARGE",
+    { offset: 24 },
+    options,
+  );
 });
 
 test("maxBufferedSize: bytes kept while the reader is behind are bounded", () => {

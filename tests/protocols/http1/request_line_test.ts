@@ -225,7 +225,11 @@ test("request-target: absolute-form (RFC 9112 3.2.2) with an authority and no us
 test("request-target: OPTIONS * and OPTIONS with an authority-less absolute URI", () => {
   const [star] = expectMessages("request", request("OPTIONS * HTTP/1.1"), 1);
   assert.equal(star.target, "*");
-  const [absolute] = expectMessages("request", request("OPTIONS http://www.example.org:8001 HTTP/1.1"), 1);
+  const [absolute] = expectMessages(
+    "request",
+    request("OPTIONS http://www.example.org:8001 HTTP/1.1"),
+    1,
+  );
   assert.equal(absolute.target, "http://www.example.org:8001");
   for (const method of ["GET", "options", "POST"]) {
     expectError("request", request(`${method} * HTTP/1.1`), "INVALID_TARGET");

@@ -7,14 +7,22 @@ import { test } from "../../_harness.ts";
 import { expectError, expectMessages, latin1, parseEveryWay } from "./_split.ts";
 
 test("status-line: status, reason and version as received", () => {
-  const [message] = expectMessages("response", "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", 1);
+  const [message] = expectMessages(
+    "response",
+    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+    1,
+  );
   assert.equal(message.status, 404);
   assert.equal(message.reason, "Not Found");
   assert.equal(message.version, "1.1");
   assert.equal(message.keepAlive, true);
   const [empty] = expectMessages("response", "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n", 1);
   assert.equal(empty.reason, "");
-  const [latin] = expectMessages("response", "HTTP/1.1 200 Tr\xe8s\tbien !\r\nContent-Length: 0\r\n\r\n", 1);
+  const [latin] = expectMessages(
+    "response",
+    "HTTP/1.1 200 Tr\xe8s\tbien !\r\nContent-Length: 0\r\n\r\n",
+    1,
+  );
   assert.equal(latin.reason, "Tr\xe8s\tbien !");
   const [higher] = expectMessages("response", "HTTP/1.2 200 OK\r\nContent-Length: 0\r\n\r\n", 1);
   assert.equal(higher.version, "1.2");
@@ -129,7 +137,11 @@ test("responses: a 2xx answer to CONNECT opens a tunnel; other answers are plain
 });
 
 test("responses: without Content-Length or chunked, the body runs until the end", () => {
-  const [message] = expectMessages("response", "HTTP/1.1 200 OK\r\n\r\nall of this\r\n\r\nHTTP/1.1", 1);
+  const [message] = expectMessages(
+    "response",
+    "HTTP/1.1 200 OK\r\n\r\nall of this\r\n\r\nHTTP/1.1",
+    1,
+  );
   assert.equal(latin1(message.body), "all of this\r\n\r\nHTTP/1.1");
   assert.equal(message.keepAlive, false);
   const [old] = expectMessages("response", "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\nx", 1);
