@@ -273,6 +273,16 @@ export class Connection {
   }
 
   private peerClosed(): NextEvent {
+    if (this.role === "client" && this.state.server === "SEND_RESPONSE") {
+      // the server closed with our request unanswered (a keep-alive race, or a crash)
+      const error = new HttpError(
+        "NO_RESPONSE",
+        "the server closed the connection without a response",
+      );
+      this.state.fail("server");
+      this.error = error;
+      throw error;
+    }
     if (this.theirState !== "CLOSED") this.state.process(this.peer, "closed");
     return CONNECTION_CLOSED;
   }
@@ -448,7 +458,6 @@ export class Connection {
       );
     }
     this.state.process(this.role, "end");
-    if (this.ourState === "MUST_CLOSE") this.reader.stopForGood();
     this.afterExchange();
   }
 

@@ -98,6 +98,8 @@ export const HTTP_ERROR_STATUS = {
   INCOMPLETE_MESSAGE: 400,
   /** A response arrived with no request waiting for it. */
   UNEXPECTED_RESPONSE: 400,
+  /** The server closed the connection before it began a response (a proxy answers 502). */
+  NO_RESPONSE: 502,
   /** Host is missing from an HTTP/1.1 request, repeated, or not a valid host (RFC 9112 3.2). */
   INVALID_HOST: 400,
   /** An argument of a public function has the wrong type or value. */

@@ -158,9 +158,10 @@ export function expectMessages<K extends "request" | "response">(
 export function connectionTrace(
   role: "server" | "client",
   pieces: Uint8Array[],
-  options: ConnectionOptions & { requestMethod?: string } = {},
+  options: ConnectionOptions & { requestMethod?: string; requests?: number } = {},
 ): string[] {
-  const { requestMethod, ...limits } = options;
+  const { requestMethod, requests = 1, ...limits } = options;
+  let sent = 1;
   const http = new Connection(role, limits);
   if (role === "client") {
     http.sendHead({
@@ -198,7 +199,8 @@ export function connectionTrace(
         case "end":
           trace.push(`end body=${JSON.stringify(body)}`);
           body = "";
-          if (role === "client" && http.ourState === "IDLE") {
+          if (role === "client" && http.ourState === "IDLE" && sent < requests) {
+            sent++;
             http.sendHead({ method: "GET", target: "/", headers: [["Host", "example.com"]] });
             http.sendEnd();
           }
@@ -239,7 +241,7 @@ export function connectionTrace(
 export function traceEveryWay(
   role: "server" | "client",
   input: string | Uint8Array,
-  options: ConnectionOptions & { requestMethod?: string } = {},
+  options: ConnectionOptions & { requestMethod?: string; requests?: number } = {},
 ): string[] {
   const data = typeof input === "string" ? bytes(input) : input;
   const expected = connectionTrace(role, [data], options);
