@@ -15,3 +15,5 @@
  */
 
 export * from "./adapters/mod.ts";
+/** The HTTP/1.1 core (sans-I/O), also the subpath `wirestack/protocols/http1`. */
+export * as http1 from "./protocols/http1/mod.ts";

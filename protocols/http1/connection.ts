@@ -272,6 +272,7 @@ export class Connection {
     return event;
   }
 
+  /** The peer closed its side: a closed event, or an error when a response was owed. */
   private peerClosed(): NextEvent {
     if (this.role === "client" && this.state.server === "SEND_RESPONSE") {
       // the server closed with our request unanswered (a keep-alive race, or a crash)
@@ -287,6 +288,7 @@ export class Connection {
     return CONNECTION_CLOSED;
   }
 
+  /** Moves the states for a request head read from the client. */
   private onRequest(event: RequestHead): void {
     this.state.process("client", "request");
     this.method = event.method;
@@ -297,6 +299,7 @@ export class Connection {
     if (event.upgrade) this.state.proposeSwitch(event.method === "CONNECT" ? "connect" : "upgrade");
   }
 
+  /** Moves the states for a response head read from the server. */
   private onResponse(event: ResponseHead): void {
     const status = event.status;
     this.waiting100 = false;
@@ -450,6 +453,7 @@ export class Connection {
     if (this.ourState !== "CLOSED") this.state.process(this.role, "closed");
   }
 
+  /** Our message is complete: checks its length and moves our state. */
   private finishOurs(): void {
     if (this.out === OUT_LENGTH && this.outRemaining !== 0) {
       throw new HttpError(
@@ -461,12 +465,14 @@ export class Connection {
     this.afterExchange();
   }
 
+  /** Throws unless our side is in `state`. */
   private expectOurs(state: State, what: string): void {
     if (this.ourState !== state) {
       throw new HttpError("INVALID_STATE", `cannot send ${what} in state ${this.ourState}`);
     }
   }
 
+  /** Writes a request head (and the whole body, when given), deciding its framing. */
   private sendRequestHead(head: RequestHeadInit, body: Uint8Array | null): Uint8Array {
     this.expectOurs("IDLE", "a request");
     if (head === null || typeof head !== "object" || typeof head.method !== "string") {
@@ -513,6 +519,7 @@ export class Connection {
     return bytes;
   }
 
+  /** Writes a response head (and the whole body, when given), deciding its framing. */
   private sendResponseHead(head: ResponseHeadInit, body: Uint8Array | null): Uint8Array {
     const ours = this.state.server;
     if (ours !== "SEND_RESPONSE" && ours !== "IDLE") {

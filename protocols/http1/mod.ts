@@ -55,10 +55,11 @@
  * http.receive(text.encode("ngth: 5\r\n\r\nhello"));
  * const request = http.nextEvent();
  * const data = http.nextEvent();
- * console.assert(request.type === "request" && data.type === "data");
- * console.assert(http.nextEvent().type === "end");
- * const bytes = http.sendMessage({ status: 200, headers: [["Content-Type", "text/plain"]] }, data.data);
- * console.log(new TextDecoder().decode(bytes));
+ * console.assert(request.type === "request" && http.nextEvent().type === "end");
+ * if (data.type === "data") {
+ *   const bytes = http.sendMessage({ status: 200, headers: [["Content-Type", "text/plain"]] }, data.data);
+ *   console.log(new TextDecoder().decode(bytes)); // one write: head and body
+ * }
  * ```
  *
  * @module

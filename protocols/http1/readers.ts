@@ -370,6 +370,7 @@ export class MessageReader {
 
   // ---------------------------------------------------------------- steps
 
+  /** One step of the phase the reader is in. */
   private step(): Http1Event | NeedData {
     switch (this.phase) {
       case HEAD:
@@ -395,11 +396,13 @@ export class MessageReader {
     }
   }
 
+  /** The end of a message; the reader stops or waits for the next head. */
   private endMessage(): Http1Event {
     this.phase = this.stopAfter ? STOPPED : HEAD;
     return MESSAGE_END;
   }
 
+  /** Parses the next head where it starts: in the kept bytes or in the received ones. */
   private readHead(): Http1Event | NeedData {
     if (this.pending !== NOTHING) return this.continuePending();
     let bytes: Uint8Array;
@@ -431,6 +434,7 @@ export class MessageReader {
     return this.beginPending(PENDING_HEAD, inAcc, this.options.maxHeaderSize);
   }
 
+  /** Parses a request or response head in `bytes[start, end)`. */
   private parseHead(bytes: Uint8Array, start: number, end: number, base: number): number {
     if (this.kind === "request") return head.parseRequest(bytes, start, end, base, this.options);
     const method = this.requestMethod;
@@ -444,6 +448,7 @@ export class MessageReader {
     return head.parseResponse(bytes, start, end, base, method === "CONNECT", this.options);
   }
 
+  /** Builds the head event from the parsed head and sets up the body. */
   private headEvent(bytes: Uint8Array, stop: number): RequestHead | ResponseHead {
     const headers: Array<[string, string]> = [];
     const text = head.build(bytes, stop, headers);
@@ -500,6 +505,7 @@ export class MessageReader {
     };
   }
 
+  /** Sets the phase for how the body is delimited. */
   private beginBody(body: Body, bytes: Uint8Array): void {
     switch (body) {
       case BODY_NONE:
@@ -529,6 +535,7 @@ export class MessageReader {
     }
   }
 
+  /** Hands out body bytes as a view: Content-Length, chunk data, or until close. */
   private readBody(): Http1Event | NeedData {
     let bytes: Uint8Array;
     let start: number;
@@ -573,6 +580,7 @@ export class MessageReader {
     return { type: "data", data: bytes.subarray(start, start + take) };
   }
 
+  /** Checks the CRLF after chunk data, one byte at a time. */
   private readChunkEnd(): Http1Event | NeedData {
     while (this.crlf < 2) {
       let bytes: Uint8Array;
@@ -606,6 +614,7 @@ export class MessageReader {
     return this.readChunkLine();
   }
 
+  /** Parses the next chunk-size line. */
   private readChunkLine(): Http1Event | NeedData {
     if (this.pending !== NOTHING) return this.continuePending();
     let bytes: Uint8Array;
@@ -640,6 +649,7 @@ export class MessageReader {
     );
   }
 
+  /** After a chunk-size line: data, or the trailer section after the last chunk. */
   private afterChunkLine(offset: number): Http1Event | NeedData {
     const size = this.chunk.size;
     if (size === 0) {
@@ -659,6 +669,7 @@ export class MessageReader {
     return this.readBody();
   }
 
+  /** Parses the trailer section. */
   private readTrailers(): Http1Event | NeedData {
     if (this.pending !== NOTHING) return this.continuePending();
     let bytes: Uint8Array;
@@ -703,6 +714,7 @@ export class MessageReader {
     return this.beginPending(PENDING_TRAILERS, inAcc, this.options.maxTrailerSize);
   }
 
+  /** The trailers event (or the end, when there are none). */
   private trailersEvent(bytes: Uint8Array, stop: number): Http1Event {
     this.phase = END;
     if (head.fieldCount === 0) return this.endMessage();
@@ -711,6 +723,7 @@ export class MessageReader {
     return { type: "trailers", trailers };
   }
 
+  /** The error for a stream that ended inside a message. */
   private truncated(): HttpError {
     const offset = this.received;
     return new HttpError(
@@ -741,6 +754,7 @@ export class MessageReader {
     return this.continuePending();
   }
 
+  /** Looks for the end of a cut element in the new bytes, keeping them meanwhile. */
   private continuePending(): Http1Event | NeedData {
     if (this.extPos < this.extEnd) {
       const length = this.accEnd - this.accPos;
@@ -760,6 +774,7 @@ export class MessageReader {
     return NEED_DATA;
   }
 
+  /** Parses a cut element once its end (or the end of the stream) is there. */
   private finishPending(final: boolean): Http1Event | NeedData {
     const kind = this.pending;
     this.pending = NOTHING;

@@ -98,7 +98,10 @@ export type Transition = typeof TRANSITION_NAMES[number];
 /** A protocol switch a request proposes. */
 export type SwitchProposal = "upgrade" | "connect";
 
-type Table = Readonly<Partial<Record<State, Readonly<Partial<Record<Transition, State>>>>>>;
+/** For one role: the state reached from each state by each transition. */
+export type TransitionTable = Readonly<
+  Partial<Record<State, Readonly<Partial<Record<Transition, State>>>>>
+>;
 
 /**
  * The state each side moves to when it sends something, by role, state and
@@ -112,7 +115,7 @@ type Table = Readonly<Partial<Record<State, Readonly<Partial<Record<Transition, 
  * console.assert(TRANSITIONS.server.IDLE?.response === "SEND_BODY"); // an error answer before any request
  * ```
  */
-export const TRANSITIONS: Readonly<Record<Role, Table>> = {
+export const TRANSITIONS: Readonly<Record<Role, TransitionTable>> = {
   client: {
     IDLE: { request: "SEND_BODY", closed: "CLOSED" },
     SEND_BODY: { data: "SEND_BODY", end: "DONE" },
