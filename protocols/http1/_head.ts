@@ -132,6 +132,8 @@ export class HeadParser {
   methodEnd = 0;
   targetStart = 0;
   targetEnd = 0;
+  /** The target has "[" or "]" (valid only around an IP literal). */
+  targetBrackets = false;
   major = 1;
   minor = 1;
   status = 0;
@@ -418,6 +420,18 @@ export class HeadParser {
 
   /** `HTTP/` DIGIT `.` DIGIT at `i`; sets major and minor. */
   private parseVersion(bytes: Uint8Array, i: number, limit: number, end: number): number {
+    if (
+      i + 8 <= limit && bytes[i] === 0x48 && bytes[i + 1] === 0x54 && bytes[i + 2] === 0x54 &&
+      bytes[i + 3] === 0x50 && bytes[i + 4] === 0x2f && bytes[i + 6] === 0x2e
+    ) {
+      const major = bytes[i + 5] - 0x30;
+      const minor = bytes[i + 7] - 0x30;
+      if (major >= 0 && major <= 9 && minor >= 0 && minor <= 9) {
+        this.major = major;
+        this.minor = minor;
+        return i + 8;
+      }
+    }
     for (let k = 0; k < 5; k++, i++) {
       if (i >= limit) return this.exhausted(limit, end);
       if (bytes[i] !== HTTP[k]) {
@@ -472,6 +486,7 @@ export class HeadParser {
   private scanTarget(bytes: Uint8Array, i: number, limit: number, end: number): number {
     const start = i;
     this.targetStart = start;
+    this.targetBrackets = false;
     const maxLength = this.options.maxTargetLength;
     const stop = Math.min(limit, start + maxLength);
     let percent = false;
@@ -480,7 +495,7 @@ export class HeadParser {
       if (i >= stop) break;
       const kind = TARGET[bytes[i]];
       if (kind === TargetByte.PERCENT) percent = true;
-      else if (kind === TargetByte.BRACKET) { /* checked with the form */ }
+      else if (kind === TargetByte.BRACKET) this.targetBrackets = true; // checked with the form
       else if (kind === TargetByte.UNSAFE && this.options.allowUnsafeTargetChars) { /* allowed */ }
       else break;
       i++;
@@ -537,7 +552,7 @@ export class HeadParser {
       return;
     }
     if (first === 0x2f) { // "/": origin-form
-      for (let i = start; i < end; i++) {
+      for (let i = start; this.targetBrackets && i < end; i++) {
         if (TARGET[bytes[i]] === TargetByte.BRACKET) {
           this.fail("INVALID_TARGET", "brackets outside an IP literal", i, bytes);
         }
@@ -572,7 +587,7 @@ export class HeadParser {
     const words = limit - i >= 128
       ? new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2)
       : null;
-    const offset = bytes.byteOffset;
+    const offset = words === null ? 0 : bytes.byteOffset; // a slow getter: only when needed
     const wordLimit = (offset + limit) >> 2;
     const maxCount = this.options.maxHeaderCount;
     let count = this.fieldCount;
@@ -1027,10 +1042,8 @@ export class HeadParser {
     const fields = FIELDS;
     const count = this.fieldCount;
     for (let k = 0, at = 0; k < count; k++, at += 4) {
-      const nameStart = fields[at];
-      const nameEnd = fields[at + 1];
       headers.push([
-        text.slice(nameStart - base, nameEnd - base),
+        text.slice(fields[at] - base, fields[at + 1] - base),
         text.slice(fields[at + 2] - base, fields[at + 3] - base),
       ]);
     }

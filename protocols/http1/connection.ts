@@ -45,12 +45,12 @@ import {
 import { MessageReader, type ReaderOptions } from "./readers.ts";
 import { ConnectionState, type Role, type State, type Transition } from "./state.ts";
 import {
+  composeRequest,
+  composeResponse,
   type HeaderInit,
   type RequestHeadInit,
   type ResponseHeadInit,
   writeLastChunk,
-  writeRequest,
-  writeResponse,
 } from "./writers.ts";
 
 /** Options of a {@linkcode Connection}: the limits of what it reads. */
@@ -488,7 +488,7 @@ export class Connection {
     }
     let out = OUT_NONE;
     let remaining = 0;
-    let contentLength: number | undefined;
+    let contentLength = -1;
     if (facts.chunked) out = OUT_CHUNKED;
     else if (facts.contentLength >= 0) {
       out = OUT_LENGTH;
@@ -499,11 +499,8 @@ export class Connection {
     }
     checkWholeBody(body, out, remaining);
     const bytes = out === OUT_CHUNKED && body !== null
-      ? concat([writeRequest(head), encodeChunk(body), LAST_CHUNK])
-      : writeRequest(head, {
-        contentLength,
-        body: out === OUT_LENGTH ? body ?? undefined : undefined,
-      });
+      ? concat([composeRequest(head, -1, false, undefined, null), encodeChunk(body), LAST_CHUNK])
+      : composeRequest(head, contentLength, false, undefined, out === OUT_LENGTH ? body : null);
 
     const method = head.method;
     this.state.process("client", "request");
@@ -537,7 +534,7 @@ export class Connection {
       if (status === 101 && this.state.proposal !== "upgrade") {
         throw new HttpError("INVALID_STATE", "a 101 answers only a request to upgrade");
       }
-      const bytes = writeResponse(head);
+      const bytes = composeResponse(head, -1, false, undefined, null);
       this.waiting100 = false;
       this.state.process("server", transition);
       return bytes;
@@ -549,7 +546,7 @@ export class Connection {
 
     let out = OUT_NONE;
     let remaining = 0;
-    let contentLength: number | undefined;
+    let contentLength = -1;
     let chunked = false;
     if (bodiless) {
       if (body !== null && body.length > 0 && method !== "HEAD") {
@@ -584,15 +581,10 @@ export class Connection {
       : undefined;
     let bytes: Uint8Array;
     if (out === OUT_CHUNKED && body !== null) {
-      const headBytes = writeResponse(head, { chunked, connection });
+      const headBytes = composeResponse(head, -1, chunked, connection, null);
       bytes = concat([headBytes, encodeChunk(body), LAST_CHUNK]);
     } else {
-      bytes = writeResponse(head, {
-        contentLength,
-        chunked,
-        connection,
-        body: body !== null && !bodiless ? body : undefined,
-      });
+      bytes = composeResponse(head, contentLength, chunked, connection, bodiless ? null : body);
     }
 
     if (closing) this.state.disableKeepAlive();

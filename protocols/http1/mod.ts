@@ -84,7 +84,16 @@ export {
 export * from "./events.ts";
 export * from "./errors.ts";
 export * from "./state.ts";
-export * from "./writers.ts";
+export {
+  type HeaderInit,
+  type RequestHeadInit,
+  type ResponseHeadInit,
+  STATUS_TEXT,
+  writeLastChunk,
+  type WriteOptions,
+  writeRequest,
+  writeResponse,
+} from "./writers.ts";
 export { CHUNK_END, chunkHeader, encodeChunk, LAST_CHUNK } from "./chunked.ts";
 export * from "./grammar.ts";
 export * from "./host.ts";

@@ -185,7 +185,7 @@ export function parseMessages(
 export function parseMessages(
   kind: "request" | "response",
   input: Uint8Array | readonly Uint8Array[],
-  options: ParseOptions = {},
+  options?: ParseOptions,
 ): ParseResult<ParsedRequest | ParsedResponse> {
   const messages: Array<ParsedRequest | ParsedResponse> = [];
   let rest: Uint8Array = EMPTY;
@@ -196,7 +196,7 @@ export function parseMessages(
     if (kind !== "request" && kind !== "response") {
       throw new HttpError("INVALID_ARGUMENT", `kind must be "request" or "response"`);
     }
-    const methods = options.requestMethod ?? "GET";
+    const methods = options?.requestMethod ?? "GET";
     if (
       typeof methods !== "string" &&
       !(Array.isArray(methods) && methods.every((m) => typeof m === "string"))
@@ -294,7 +294,8 @@ const spare: { request: MessageReader | null; response: MessageReader | null } =
   response: null,
 };
 
-function usesDefaultLimits(options: ParseOptions): boolean {
+function usesDefaultLimits(options: ParseOptions | undefined): boolean {
+  if (options === undefined) return true;
   for (const key in options) {
     if (key !== "requestMethod" && options[key as keyof ParseOptions] !== undefined) return false;
   }

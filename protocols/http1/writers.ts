@@ -254,42 +254,60 @@ function writeNumber(out: Uint8Array, at: number, value: number, digits: number)
   return at + digits;
 }
 
-/** Length of the framing lines `options` asks for, and checks them. */
-function framingLength(options: WriteOptions): number {
+/** Length of the framing lines asked for (`contentLength` -1: none), and checks them. */
+function framingLength(contentLength: number, chunked: boolean, connection: Connection): number {
   let length = 0;
-  const contentLength = options.contentLength;
-  if (contentLength !== undefined) {
+  if (contentLength !== -1) {
     if (!Number.isSafeInteger(contentLength) || contentLength < 0) {
       invalid("Content-Length", `${contentLength} is not a non-negative integer`);
     }
     length += CONTENT_LENGTH.length + digitCount(contentLength) + 2;
   }
-  if (options.chunked === true) length += CHUNKED.length;
-  if (options.connection === "close") length += CLOSE.length;
-  else if (options.connection === "keep-alive") length += KEEP_ALIVE.length;
+  if (chunked) length += CHUNKED.length;
+  if (connection === "close") length += CLOSE.length;
+  else if (connection === "keep-alive") length += KEEP_ALIVE.length;
   return length;
 }
 
-function writeFraming(out: Uint8Array, at: number, options: WriteOptions): number {
-  const contentLength = options.contentLength;
-  if (contentLength !== undefined) {
-    out.set(CONTENT_LENGTH, at);
-    at = writeNumber(out, at + CONTENT_LENGTH.length, contentLength, digitCount(contentLength));
+function writeFraming(
+  out: Uint8Array,
+  at: number,
+  contentLength: number,
+  chunked: boolean,
+  connection: Connection,
+): number {
+  if (contentLength !== -1) {
+    at = copy(out, at, CONTENT_LENGTH);
+    at = writeNumber(out, at, contentLength, digitCount(contentLength));
     out[at++] = CR;
     out[at++] = LF;
   }
-  if (options.chunked === true) {
-    out.set(CHUNKED, at);
-    at += CHUNKED.length;
-  }
-  if (options.connection === "close") {
-    out.set(CLOSE, at);
-    at += CLOSE.length;
-  } else if (options.connection === "keep-alive") {
-    out.set(KEEP_ALIVE, at);
-    at += KEEP_ALIVE.length;
-  }
+  if (chunked) at = copy(out, at, CHUNKED);
+  if (connection === "close") at = copy(out, at, CLOSE);
+  else if (connection === "keep-alive") at = copy(out, at, KEEP_ALIVE);
   return at;
+}
+
+/** Copies `source` into `out` at `at`: a loop for short arrays (cheaper than a `set` call). */
+function copy(out: Uint8Array, at: number, source: Uint8Array): number {
+  const length = source.length;
+  if (length > 64) {
+    out.set(source, at);
+    return at + length;
+  }
+  for (let i = 0; i < length; i++) out[at + i] = source[i];
+  return at + length;
+}
+
+type Connection = "close" | "keep-alive" | undefined;
+
+/** The Content-Length option as the internal writers take it: -1 when absent. */
+function lengthOption(contentLength: number | undefined): number {
+  if (contentLength === undefined) return -1;
+  if (!Number.isSafeInteger(contentLength) || contentLength < 0) {
+    invalid("Content-Length", `${contentLength} is not a non-negative integer`);
+  }
+  return contentLength;
 }
 
 function writeAscii(out: Uint8Array, at: number, text: string): number {
@@ -322,6 +340,27 @@ function checkVersion(version: unknown): "1.1" | "1.0" {
  * ```
  */
 export function writeRequest(head: RequestHeadInit, options: WriteOptions = {}): Uint8Array {
+  return composeRequest(
+    head,
+    lengthOption(options.contentLength),
+    options.chunked === true,
+    options.connection,
+    options.body ?? null,
+  );
+}
+
+/**
+ * {@linkcode writeRequest} with the framing fields as plain arguments
+ * (`contentLength` -1: none), for `Connection`: no options object per message.
+ * Internal: not exported by the module.
+ */
+export function composeRequest(
+  head: RequestHeadInit,
+  contentLength: number,
+  chunked: boolean,
+  connection: Connection,
+  body: Uint8Array | null,
+): Uint8Array {
   const method = head.method;
   const target = head.target;
   const version = checkVersion(head.version);
@@ -340,19 +379,18 @@ export function writeRequest(head: RequestHeadInit, options: WriteOptions = {}):
     }
   }
   const fields = head.headers ?? EMPTY_HEADERS;
-  const body = options.body;
   const length = method.length + 1 + target.length + 11 + fieldsLength(fields) +
-    framingLength(options) + 2 + (body === undefined ? 0 : body.length);
+    framingLength(contentLength, chunked, connection) + 2 + (body === null ? 0 : body.length);
   const out = allocate(length);
   let at = writeAscii(out, 0, method);
   out[at++] = SP;
   at = writeAscii(out, at, target);
   at = writeAscii(out, at, version === "1.1" ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n");
   at = writeFields(out, at, fields);
-  at = writeFraming(out, at, options);
+  at = writeFraming(out, at, contentLength, chunked, connection);
   out[at++] = CR;
   out[at++] = LF;
-  if (body !== undefined) out.set(body, at);
+  if (body !== null) copy(out, at, body);
   return out;
 }
 
@@ -376,6 +414,27 @@ export function writeRequest(head: RequestHeadInit, options: WriteOptions = {}):
  * ```
  */
 export function writeResponse(head: ResponseHeadInit, options: WriteOptions = {}): Uint8Array {
+  return composeResponse(
+    head,
+    lengthOption(options.contentLength),
+    options.chunked === true,
+    options.connection,
+    options.body ?? null,
+  );
+}
+
+/**
+ * {@linkcode writeResponse} with the framing fields as plain arguments
+ * (`contentLength` -1: none), for `Connection`: no options object per message.
+ * Internal: not exported by the module.
+ */
+export function composeResponse(
+  head: ResponseHeadInit,
+  contentLength: number,
+  chunked: boolean,
+  connection: Connection,
+  body: Uint8Array | null,
+): Uint8Array {
   const status = head.status;
   if (!Number.isInteger(status) || status < 100 || status > 599) {
     invalid("the status", `${status} is not an integer in 100-599`);
@@ -399,14 +458,13 @@ export function writeResponse(head: ResponseHeadInit, options: WriteOptions = {}
     lineLength = 13 + text.length + 2;
   }
   const fields = head.headers ?? EMPTY_HEADERS;
-  const body = options.body;
-  const length = lineLength + fieldsLength(fields) + framingLength(options) + 2 +
-    (body === undefined ? 0 : body.length);
+  const length = lineLength + fieldsLength(fields) +
+    framingLength(contentLength, chunked, connection) +
+    2 + (body === null ? 0 : body.length);
   const out = allocate(length);
   let at: number;
   if (line !== null) {
-    out.set(line, 0);
-    at = line.length;
+    at = copy(out, 0, line);
   } else {
     at = writeAscii(out, 0, version === "1.1" ? "HTTP/1.1 " : "HTTP/1.0 ");
     at = writeNumber(out, at, status, 3);
@@ -416,10 +474,10 @@ export function writeResponse(head: ResponseHeadInit, options: WriteOptions = {}
     out[at++] = LF;
   }
   at = writeFields(out, at, fields);
-  at = writeFraming(out, at, options);
+  at = writeFraming(out, at, contentLength, chunked, connection);
   out[at++] = CR;
   out[at++] = LF;
-  if (body !== undefined) out.set(body, at);
+  if (body !== null) copy(out, at, body);
   return out;
 }
 
