@@ -582,13 +582,11 @@ export class HeadParser {
     // undefined, which stops them too), then compare with `limit` once.
     const token = TOKEN;
     const fieldValue = FIELD_VALUE;
-    // Field values are skipped four bytes at a time through an Int32Array
-    // view of the same memory, when the bytes left are worth it.
-    const words = limit - i >= 128
-      ? new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2)
-      : null;
-    const offset = words === null ? 0 : bytes.byteOffset; // a slow getter: only when needed
-    const wordLimit = (offset + limit) >> 2;
+    // In long heads, field values are scanned four bytes at a time through a
+    // DataView of the same memory (no copy): a word with nothing special in
+    // it is skipped whole, anything else goes to the byte loop below.
+    const words = limit - i >= 128 ? new DataView(bytes.buffer, bytes.byteOffset, limit) : null;
+    const wordStop = limit - 4;
     const maxCount = this.options.maxHeaderCount;
     let count = this.fieldCount;
     let byte = 0;
@@ -659,23 +657,12 @@ export class HeadParser {
       let folded = false;
       for (;;) {
         if (words !== null) {
-          let at = offset + i;
-          while ((at & 3) !== 0 && fieldValue[bytes[i]] === 1) {
-            i++;
-            at++;
-          }
-          if ((at & 3) === 0) {
-            // a word holds only 0x20-0x7E unless it has a byte below 0x20, DEL, or above 0x7F
-            let k = at >> 2;
-            while (k < wordLimit) {
-              const x = words[k];
-              const y = x ^ 0x7f7f7f7f;
-              if (((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y) | x) & 0x80808080) !== 0) {
-                break;
-              }
-              k++;
-            }
-            i = (k << 2) - offset;
+          // a word holds only 0x20-0x7E unless it has a byte below 0x20, DEL, or above 0x7F
+          while (i <= wordStop) {
+            const x = words.getInt32(i, true);
+            const y = x ^ 0x7f7f7f7f;
+            if (((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y) | x) & 0x80808080) !== 0) break;
+            i += 4;
           }
         }
         while (fieldValue[bytes[i]] === 1) i++;
