@@ -203,13 +203,7 @@ export class HeadParser {
   }
 
   /** Throws the error for a field whose value is wrong as a whole (no character to name). */
-  failField(
-    code: HttpErrorCode,
-    what: string,
-    at: number,
-    _bytes: Uint8Array,
-    header: string,
-  ): never {
+  failField(code: HttpErrorCode, what: string, at: number, header: string): never {
     const offset = this.base + at;
     throw new HttpError(code, `${what} in header "${header}" at offset ${offset}`, {
       offset,
@@ -790,7 +784,6 @@ export class HeadParser {
         "INVALID_CONTENT_LENGTH",
         "empty value",
         start,
-        bytes,
         latin1(bytes, name, name + 14, false),
       );
     }
@@ -806,7 +799,6 @@ export class HeadParser {
           "INVALID_CONTENT_LENGTH",
           "value too large",
           start,
-          bytes,
           latin1(bytes, name, name + 14, false),
         );
       }
@@ -816,7 +808,6 @@ export class HeadParser {
         "CONFLICTING_CONTENT_LENGTH",
         `Content-Length ${value} contradicts ${this.contentLength}`,
         start,
-        bytes,
         latin1(bytes, name, name + 14, false),
       );
     }
@@ -842,7 +833,6 @@ export class HeadParser {
         "INVALID_TRANSFER_ENCODING",
         "empty value",
         start,
-        bytes,
         latin1(bytes, name, name + 17, false),
       );
     }
@@ -1050,7 +1040,6 @@ export class HeadParser {
           "CONNECT_WITH_BODY",
           "CONNECT request with a body",
           this.teAt,
-          bytes,
           latin1(bytes, this.teNameAt, this.teNameAt + 17, false),
         );
       }
@@ -1061,7 +1050,6 @@ export class HeadParser {
         "CONNECT_WITH_BODY",
         "CONNECT request with a body",
         this.contentLengthAt,
-        bytes,
         this.contentLengthName(bytes),
       );
     }
@@ -1087,7 +1075,6 @@ export class HeadParser {
         "TRANSFER_ENCODING_IN_HTTP10",
         "framing of an HTTP/1.0 message",
         at,
-        bytes,
         name,
       );
     }
@@ -1096,19 +1083,17 @@ export class HeadParser {
         "CONTENT_LENGTH_WITH_TRANSFER_ENCODING",
         "Transfer-Encoding with Content-Length",
         at,
-        bytes,
         name,
       );
     }
     if (this.teCodings === 0) {
-      this.failField("INVALID_TRANSFER_ENCODING", "no transfer coding", at, bytes, name);
+      this.failField("INVALID_TRANSFER_ENCODING", "no transfer coding", at, name);
     }
     if (request && !this.teLastChunked) {
       this.failField(
         "CHUNKED_NOT_LAST",
         "chunked is not the last transfer coding",
         at,
-        bytes,
         name,
       );
     }
@@ -1117,7 +1102,6 @@ export class HeadParser {
         "UNSUPPORTED_TRANSFER_ENCODING",
         "transfer coding other than chunked",
         this.teOtherAt,
-        bytes,
         name,
       );
     }

@@ -18,10 +18,20 @@ function lowerEquals(text: string, lower: string): boolean {
   return true;
 }
 
+/** Whether the comma-separated list `value` holds `token` (lowercase), ignoring case and OWS. */
 function hasToken(value: string, token: string): boolean {
-  const lower = value.toLowerCase();
-  for (const part of lower.split(",")) {
-    if (part.trim() === token) return true;
+  const length = value.length;
+  let i = 0;
+  while (i < length) {
+    let code = value.charCodeAt(i);
+    while (i < length && (code === 0x20 || code === 0x09 || code === 0x2c)) {
+      code = value.charCodeAt(++i);
+    }
+    const start = i;
+    while (i < length && value.charCodeAt(i) !== 0x2c) i++;
+    let end = i;
+    while (end > start && ((code = value.charCodeAt(end - 1)) === 0x20 || code === 0x09)) end--;
+    if (end - start === token.length && lowerEquals(value.slice(start, end), token)) return true;
   }
   return false;
 }
@@ -64,7 +74,8 @@ export class OutgoingFields {
           break;
         case 6:
           if (lowerEquals(name, "expect")) {
-            this.expectContinue = String(fields[k][1]).toLowerCase() === "100-continue";
+            const value = String(fields[k][1]);
+            this.expectContinue = value.length === 12 && lowerEquals(value, "100-continue");
           }
           break;
         case 7:
@@ -83,7 +94,8 @@ export class OutgoingFields {
           break;
         case 17:
           if (lowerEquals(name, "transfer-encoding")) {
-            if (String(fields[k][1]).toLowerCase() !== "chunked" || this.chunked) {
+            const value = String(fields[k][1]);
+            if (value.length !== 7 || !lowerEquals(value, "chunked") || this.chunked) {
               throw new HttpError(
                 "INVALID_ARGUMENT",
                 "refusing to send a Transfer-Encoding other than one chunked",

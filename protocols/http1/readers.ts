@@ -265,12 +265,6 @@ export class MessageReader {
     return this.phase === STOPPED;
   }
 
-  /** The reader is between messages (nothing of a next message received yet). */
-  get idle(): boolean {
-    return this.phase === HEAD && this.pending === NOTHING && this.accPos === this.accEnd &&
-      this.extPos === this.extEnd;
-  }
-
   /** Bytes received and not yet consumed. */
   get buffered(): number {
     return this.accEnd - this.accPos + this.extEnd - this.extPos;
@@ -518,7 +512,6 @@ export class MessageReader {
             "BODY_TOO_LARGE",
             `Content-Length ${length} exceeds the limit of ${this.options.maxBodySize} bytes`,
             head.contentLengthAt,
-            bytes,
             head.contentLengthName(bytes),
           );
         }
