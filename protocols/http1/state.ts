@@ -260,15 +260,18 @@ export class ConnectionState {
   #server = IDLE;
   #keepAlive = true;
   #proposal = NO_PROPOSAL;
+  // The names, kept next to the numbers: reading a state is one field load.
+  #clientName: State = "IDLE";
+  #serverName: State = "IDLE";
 
   /** The client side's state. */
   get client(): State {
-    return STATES[this.#client];
+    return this.#clientName;
   }
 
   /** The server side's state. */
   get server(): State {
-    return STATES[this.#server];
+    return this.#serverName;
   }
 
   /** False once either side said the connection closes after this exchange. */
@@ -361,7 +364,11 @@ export class ConnectionState {
         client = IDLE;
         server = IDLE;
       }
-      if (client === this.#client && server === this.#server) return;
+      if (client === this.#client && server === this.#server) {
+        this.#clientName = STATES[client];
+        this.#serverName = STATES[server];
+        return;
+      }
       this.#client = client;
       this.#server = server;
     }
