@@ -542,7 +542,9 @@ export class Connection {
     const method = this.method;
     const tunnel = this.state.proposal === "connect" && status >= 200 && status < 300;
     const bodiless = tunnel || status === 204 || status === 304 || method === "HEAD";
-    let closing = facts.close || !this.state.keepAlive || ours === "IDLE";
+    // an answer before any request, or to a broken one, ends the connection
+    let closing = facts.close || !this.state.keepAlive || ours === "IDLE" ||
+      this.state.client === "ERROR";
 
     let out = OUT_NONE;
     let remaining = 0;

@@ -390,6 +390,20 @@ test("server: a bad request throws with the status to answer, which can still be
   assert.equal(http.ourState, "MUST_CLOSE");
 });
 
+test("server: a request broken in its body is answered with Connection: close", () => {
+  const http = new Connection("server");
+  http.receive(bytes("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"));
+  const events: string[] = [];
+  assert.throws(() => {
+    for (;;) events.push(http.nextEvent().type);
+  }, { code: "INVALID_CHUNK_SIZE" });
+  assert.deepEqual(events, ["request"]);
+  assert.equal(http.ourState, "SEND_RESPONSE");
+  const answer = latin1(http.sendMessage({ status: 400 }));
+  assert.match(answer, /Connection: close\r\n/);
+  assert.equal(http.ourState, "MUST_CLOSE");
+});
+
 test("server: the end of the stream between requests is closed; inside one, INCOMPLETE_MESSAGE", () => {
   const idle = new Connection("server");
   idle.receiveEnd();
