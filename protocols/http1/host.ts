@@ -17,7 +17,7 @@
  * @module
  */
 
-import { validAuthority } from "./_head.ts";
+import { validAuthority } from "./_target.ts";
 import { HttpError } from "./errors.ts";
 import type { HeaderList } from "./events.ts";
 
