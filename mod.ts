@@ -1,18 +1,30 @@
 /**
  * wirestack: a portable network stack in TypeScript for Deno and Node.
  *
- * Each area is also a subpath of its own (`wirestack/adapters`, `wirestack/crypto`, ...).
+ * The top level gathers every area as a namespace, the way Node splits `net`,
+ * `http` and `tls` into modules of their own (names such as `createServer`
+ * repeat across them). Each area is also a subpath of its own:
+ * `wirestack/adapters`, `wirestack/crypto`, `wirestack/protocols/http1`,
+ * `wirestack/protocols/websocket`.
  *
  * @example
  * ```ts
- * import { transport } from "./mod.ts";
+ * import { adapters, http1 } from "./mod.ts";
  *
- * const listener = await transport.listen({ port: 0, hostname: "127.0.0.1" });
+ * const listener = await adapters.transport.listen({ port: 0, hostname: "127.0.0.1" });
  * listener.close();
+ * const { messages } = http1.parseMessages("request", new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+ * console.log(messages[0].method); // "GET"
  * ```
  *
  * @module
  */
 
-export * from "./adapters/mod.ts";
-export * from "./crypto/mod.ts";
+/** The runtime adapters (the transport contract and its Deno and Node bindings). */
+export * as adapters from "./adapters/mod.ts";
+/** Keys, X.509 certificates, chain verification and a development CA. */
+export * as crypto from "./crypto/mod.ts";
+/** The HTTP/1.1 core (sans-I/O). */
+export * as http1 from "./protocols/http1/mod.ts";
+/** The WebSocket core (sans-I/O). */
+export * as websocket from "./protocols/websocket/mod.ts";
