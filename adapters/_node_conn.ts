@@ -1,0 +1,374 @@
+// The `Conn` over a `net.Socket` (and later a `tls.TLSSocket`, which is one).
+//
+// Handler mode is Node's own socket events with one function call in between:
+// `data` chunks (fresh Buffers, always owned) go to `onData`, `socket.write` is
+// `send`, Node's `drain` is `onDrain`. The promise way keeps a short queue of
+// chunks for `read(into)`, pausing the socket while more than
+// READ_HIGH_WATER bytes wait. Nothing reads until the first `read()` or
+// `attach()`, so an idle connection holds no buffer of ours.
+
+import type * as net from "node:net";
+import { familyOf } from "./_addr.ts";
+import { NetError, toNetError } from "./errors.ts";
+import type { Addr, AttachOptions, Conn, ConnHandler } from "./types.ts";
+
+/** Bytes that may wait unread (promise way) before the socket is paused. */
+export const READ_HIGH_WATER = 65536;
+
+type Callback = (error?: NetError) => void;
+
+interface PendingRead {
+  into: Uint8Array;
+  resolve(n: number | null): void;
+  reject(error: unknown): void;
+}
+
+function tcpAddr(address: string | undefined, port: number | undefined): Addr {
+  const hostname = address ?? "";
+  return { transport: "tcp", hostname, port: port ?? 0, family: familyOf(hostname) };
+}
+
+/** A `Conn` over a connected `net.Socket` created with `allowHalfOpen: true`. */
+export class NodeConn implements Conn {
+  readonly #socket: net.Socket;
+  readonly #unix: { local: string; remote: string } | undefined;
+  #localAddr: Addr | undefined;
+  #remoteAddr: Addr | undefined;
+  #handler: ConnHandler | null = null;
+  #reading = false;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #paused = false;
+  #ended = false;
+  #endDelivered = false;
+  #closed = false;
+  #error: NetError | null = null;
+  #pending: PendingRead | null = null;
+  #drainWaiters: Array<() => void> | null = null;
+
+  /**
+   * @param socket a connected socket created with `allowHalfOpen: true`
+   * @param unix the local and remote paths, for a Unix domain socket ("" when unnamed)
+   */
+  constructor(socket: net.Socket, unix?: { local: string; remote: string }) {
+    this.#socket = socket;
+    this.#unix = unix;
+    socket.on("end", this.#onEnd);
+    socket.on("error", this.#onError);
+    socket.on("close", this.#onClose);
+    socket.on("drain", this.#onDrain);
+  }
+
+  get localAddr(): Addr {
+    if (this.#localAddr === undefined) {
+      const socket = this.#socket;
+      this.#localAddr = this.#unix !== undefined
+        ? { transport: "unix", path: this.#unix.local }
+        : tcpAddr(socket.localAddress, socket.localPort);
+    }
+    return this.#localAddr;
+  }
+
+  get remoteAddr(): Addr {
+    if (this.#remoteAddr === undefined) {
+      const socket = this.#socket;
+      this.#remoteAddr = this.#unix !== undefined
+        ? { transport: "unix", path: this.#unix.remote }
+        : tcpAddr(socket.remoteAddress, socket.remotePort);
+    }
+    return this.#remoteAddr;
+  }
+
+  get writableLength(): number {
+    return this.#socket.writableLength;
+  }
+
+  /** The runtime socket, for a TLS upgrade (`tls.connect({ socket })`). */
+  get raw(): net.Socket {
+    return this.#socket;
+  }
+
+  // ---- events from the socket ----------------------------------------------------
+
+  #onData = (chunk: Uint8Array): void => {
+    const handler = this.#handler;
+    if (handler !== null && this.#queued === 0) {
+      handler.onData(chunk);
+      return;
+    }
+    const pending = this.#pending;
+    if (pending !== null && this.#queued === 0) {
+      this.#pending = null;
+      const n = Math.min(chunk.length, pending.into.length);
+      pending.into.set(n === chunk.length ? chunk : chunk.subarray(0, n));
+      if (n < chunk.length) this.#enqueue(chunk.subarray(n));
+      pending.resolve(n);
+      return;
+    }
+    this.#enqueue(chunk);
+  };
+
+  #onEnd = (): void => {
+    this.#ended = true;
+    const handler = this.#handler;
+    if (handler !== null) {
+      if (this.#queued === 0 && !this.#endDelivered) {
+        this.#endDelivered = true;
+        handler.onEnd();
+      }
+      return;
+    }
+    this.#settleEnd();
+  };
+
+  #onError = (error: Error): void => {
+    const netError = toNetError(error, (error as { syscall?: string }).syscall ?? "read");
+    if (this.#error !== null) return;
+    this.#error = netError;
+    const pending = this.#pending;
+    if (pending !== null) {
+      this.#pending = null;
+      pending.reject(netError);
+    }
+    this.#wakeWriters();
+    if (!this.#closed) this.#handler?.onError(netError);
+  };
+
+  #onClose = (): void => {
+    this.#ended = true;
+    this.#settleEnd();
+    this.#wakeWriters();
+  };
+
+  #onDrain = (): void => {
+    this.#wakeWriters();
+    this.#handler?.onDrain();
+  };
+
+  // ---- the promise way -------------------------------------------------------
+
+  #enqueue(chunk: Uint8Array): void {
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    if (!this.#paused && this.#queued > READ_HIGH_WATER) {
+      this.#paused = true;
+      this.#socket.pause();
+    }
+  }
+
+  #settleEnd(): void {
+    const pending = this.#pending;
+    if (pending !== null && this.#queued === 0) {
+      this.#pending = null;
+      if (this.#error !== null && !this.#closed) pending.reject(this.#error);
+      else pending.resolve(null);
+    }
+  }
+
+  #wakeWriters(): void {
+    const waiters = this.#drainWaiters;
+    if (waiters === null) return;
+    this.#drainWaiters = null;
+    for (const wake of waiters) wake();
+  }
+
+  #startReading(): void {
+    if (this.#reading) return;
+    this.#reading = true;
+    this.#socket.on("data", this.#onData);
+  }
+
+  read(into: Uint8Array): Promise<number | null> {
+    if (this.#handler !== null) {
+      return Promise.reject(
+        new NetError("EINVAL", "read() on a connection in handler mode", { syscall: "read" }),
+      );
+    }
+    this.#startReading();
+    if (this.#queued > 0) return Promise.resolve(this.#take(into));
+    if (this.#closed) return Promise.resolve(null);
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#ended) return Promise.resolve(null);
+    if (this.#pending !== null) {
+      return Promise.reject(
+        new NetError("EINVAL", "read while another read is pending", { syscall: "read" }),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#pending = { into, resolve, reject };
+    });
+  }
+
+  /** Copies queued bytes into `into`; resumes the socket once the queue is short. */
+  #take(into: Uint8Array): number {
+    const queue = this.#queue;
+    let n = 0;
+    while (n < into.length && queue.length > 0) {
+      const chunk = queue[0];
+      const room = into.length - n;
+      if (chunk.length <= room) {
+        into.set(chunk, n);
+        n += chunk.length;
+        queue.shift();
+      } else {
+        into.set(chunk.subarray(0, room), n);
+        queue[0] = chunk.subarray(room);
+        n += room;
+      }
+    }
+    this.#queued -= n;
+    if (this.#paused && this.#queued <= READ_HIGH_WATER / 2) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
+    return n;
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    const socket = this.#socket;
+    if (this.#closed || socket.destroyed || socket.writableEnded) {
+      return Promise.reject(
+        new NetError("EPIPE", "write after the connection was closed", { syscall: "write" }),
+      );
+    }
+    if (socket.write(bytes)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      (this.#drainWaiters ??= []).push(() => {
+        if (this.#error !== null) reject(this.#error);
+        else if (socket.destroyed && socket.writableLength > 0) {
+          reject(
+            new NetError("EPIPE", "the connection closed before the write was sent", {
+              syscall: "write",
+            }),
+          );
+        } else resolve();
+      });
+    });
+  }
+
+  closeWrite(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.end((error) => error === undefined ? resolve() : reject(error));
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.destroy();
+    this.#settleEnd();
+  }
+
+  // ---- the handler way ---------------------------------------------------------
+
+  attach(handler: ConnHandler, options: AttachOptions = {}): void {
+    if (this.#handler !== null) {
+      throw new NetError("EINVAL", "attach() called twice", { syscall: "read" });
+    }
+    this.#handler = handler;
+    if (this.#pending !== null) {
+      const pending = this.#pending;
+      this.#pending = null;
+      pending.reject(new NetError("EINVAL", "the connection switched to handler mode"));
+    }
+    this.#paused = options.paused ?? false;
+    if (this.#paused) this.#socket.pause();
+    if (this.#queued > 0 || this.#ended) queueMicrotask(this.#flushQueue);
+    this.#startReading();
+    if (!this.#paused) this.#socket.resume();
+  }
+
+  /** Hands chunks read the promise way to the handler, then the end if it came. */
+  #flushQueue = (): void => {
+    const handler = this.#handler as ConnHandler;
+    while (this.#queue.length > 0 && !this.#paused && !this.#closed) {
+      const chunk = this.#queue.shift() as Uint8Array;
+      this.#queued -= chunk.length;
+      handler.onData(chunk);
+    }
+    if (this.#queued > 0 || this.#paused) return;
+    if (this.#ended && !this.#endDelivered && !this.#closed && this.#error === null) {
+      this.#endDelivered = true;
+      handler.onEnd();
+    }
+  };
+
+  pause(): void {
+    this.#paused = true;
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (this.#queued > 0 || this.#ended) queueMicrotask(this.#flushQueue);
+    this.#socket.resume();
+  }
+
+  send(bytes: Uint8Array, callback?: Callback): boolean {
+    const socket = this.#socket;
+    if (this.#closed || socket.destroyed || socket.writableEnded || this.#error !== null) {
+      if (callback !== undefined) {
+        const error = this.#error ??
+          new NetError(
+            this.#closed || socket.destroyed ? "ERR_SOCKET_CLOSED" : "EPIPE",
+            this.#closed || socket.destroyed ? "write on a closed connection" : "write after end",
+            { syscall: "write" },
+          );
+        queueMicrotask(() => callback(error));
+      }
+      return false;
+    }
+    if (callback === undefined) return socket.write(bytes);
+    return socket.write(bytes, (error) => {
+      callback(error ? toNetError(error, "write") : undefined);
+    });
+  }
+
+  cork(): void {
+    this.#socket.cork();
+  }
+
+  uncork(): void {
+    this.#socket.uncork();
+  }
+
+  end(callback?: Callback): void {
+    const socket = this.#socket;
+    if (this.#closed || socket.destroyed || socket.writableFinished) {
+      if (callback !== undefined) queueMicrotask(() => callback(this.#error ?? undefined));
+      return;
+    }
+    if (callback === undefined) {
+      socket.end();
+      return;
+    }
+    let called = false;
+    const once = (error?: NetError) => {
+      if (called) return;
+      called = true;
+      socket.off("close", onClose);
+      callback(error);
+    };
+    // `end`'s callback does not run when the socket is destroyed first.
+    const onClose = () => once(this.#error ?? undefined);
+    socket.once("close", onClose);
+    socket.end(() => once());
+  }
+
+  setNoDelay(noDelay = true): void {
+    if (this.#unix === undefined && !this.#socket.destroyed) this.#socket.setNoDelay(noDelay);
+  }
+
+  setKeepAlive(enable = true, initialDelayMs = 0): void {
+    if (this.#unix === undefined && !this.#socket.destroyed) {
+      this.#socket.setKeepAlive(enable, initialDelayMs);
+    }
+  }
+
+  setRef(ref: boolean): void {
+    if (ref) this.#socket.ref();
+    else this.#socket.unref();
+  }
+}
