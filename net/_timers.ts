@@ -1,0 +1,18 @@
+// Timers that do not keep the process alive (socket idle timeouts, as in Node).
+
+interface DenoTimers {
+  unrefTimer(id: number): void;
+}
+
+const denoTimers = (globalThis as { Deno?: DenoTimers }).Deno;
+
+/** A timer handle of either runtime. */
+export type Timer = ReturnType<typeof setTimeout>;
+
+/** Starts a timer that lets the process exit while it waits. */
+export function unrefTimeout(callback: () => void, ms: number): Timer {
+  const timer = setTimeout(callback, ms);
+  if (denoTimers !== undefined) denoTimers.unrefTimer(timer as unknown as number);
+  else (timer as unknown as { unref(): void }).unref();
+  return timer;
+}

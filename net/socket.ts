@@ -1,0 +1,954 @@
+/**
+ * The chapter's TCP socket: a duplex byte stream with Node's events and methods,
+ * and web streams (`readable`, `writable`) for `pipeTo`.
+ *
+ * @module
+ */
+
+import {
+  type Addr,
+  type Conn,
+  type ConnHandler,
+  type LookupAddress,
+  NetError,
+  type Transport,
+  transport as runtimeTransport,
+} from "../adapters/mod.ts";
+import { Emitter, type EventMap } from "./emitter.ts";
+import { CONNECTION_ATTEMPT_DELAY, happyEyeballs } from "./_happy_eyeballs.ts";
+import { type Timer, unrefTimeout } from "./_timers.ts";
+import { connectArguments } from "./_connect_arguments.ts";
+
+/** The events of a {@linkcode Socket} and the arguments their listeners get. */
+export interface SocketEvents {
+  /** An attempt to one address starts (Happy Eyeballs may make several). */
+  connectionAttempt: [address: string, port: number, family: 4 | 6];
+  /** An attempt to one address failed; others may follow. */
+  connectionAttemptFailed: [address: string, port: number, family: 4 | 6, error: NetError];
+  /** The connection is established. */
+  connect: [];
+  /** The socket is ready to use (right after `connect`). */
+  ready: [];
+  /** Bytes arrived; the chunk is the listener's to keep. */
+  data: [chunk: Uint8Array];
+  /** The peer ended its side (FIN): no more `data`. */
+  end: [];
+  /** The write buffer emptied after `write()` returned `false`. */
+  drain: [];
+  /** Everything written before `end()` was handed to the system, and FIN sent. */
+  finish: [];
+  /** The socket was idle for the `setTimeout` delay. It stays open. */
+  timeout: [];
+  /** Something failed (`ECONNREFUSED`, `ECONNRESET`, `EPIPE` ...); `close` follows. */
+  error: [error: Error];
+  /** The socket is fully closed; `hadError` says whether an `error` came first. */
+  close: [hadError: boolean];
+}
+
+/** Options of a {@linkcode Socket} (and of `connect`, which adds where to). */
+export interface SocketOptions {
+  /**
+   * Keeps the socket writable after the peer's `end` (default `false`: the
+   * socket ends its side too, as Node's does).
+   */
+  allowHalfOpen?: boolean;
+  /** Turns Nagle's algorithm off (default `true`, unlike Node's `false`). */
+  noDelay?: boolean;
+  /** Turns TCP keep-alive probes on (default `false`). */
+  keepAlive?: boolean;
+  /** Milliseconds of idleness before the first keep-alive probe (Node only; default 0). */
+  keepAliveInitialDelay?: number;
+  /** The idle timeout in milliseconds (see `setTimeout`; default none). */
+  timeout?: number;
+  /** Destroys the socket when it aborts. */
+  signal?: AbortSignal;
+  /** Chunks the `readable` stream buffers before it stops reading (default 1). */
+  readableHighWaterMark?: number;
+  /** An already connected adapter connection to wrap (how servers make their sockets). */
+  conn?: Conn;
+  /** The adapter to connect with (default: the running runtime's). */
+  transport?: Transport;
+}
+
+/** Where and how {@linkcode Socket.connect} connects. */
+export interface SocketConnectOptions {
+  /** The port (TCP). */
+  port?: number;
+  /** The host name or IP address (default `"localhost"`). */
+  host?: string;
+  /** A Unix domain socket path, instead of `port` and `host`. */
+  path?: string;
+  /** Only this IP family (4 or 6); 0 (default) for both. */
+  family?: 0 | 4 | 6;
+  /** Resolves a name (default: the system resolver, `getaddrinfo`). */
+  lookup?: (hostname: string, options: { family: 4 | 6 }) => Promise<LookupAddress[]>;
+  /**
+   * Races the addresses of a name (Happy Eyeballs, RFC 8305; default `true`).
+   * With `false`, addresses are tried one after the other.
+   */
+  autoSelectFamily?: boolean;
+  /** Milliseconds before the next address is tried alongside (default 250, at least 10). */
+  autoSelectFamilyAttemptTimeout?: number;
+  /** Gives up with `ETIMEDOUT` when not connected after this many milliseconds (default none). */
+  connectTimeout?: number;
+}
+
+/** An address as `address()` reports it. */
+export interface AddressInfo {
+  /** The IP address. */
+  address: string;
+  /** `"IPv4"` or `"IPv6"`. */
+  family: "IPv4" | "IPv6";
+  /** The port. */
+  port: number;
+}
+
+/** Called once written bytes are handed to the system (`null`), or with the error. */
+export type WriteCallback = (error?: Error | null) => void;
+
+/** `write()` returns `false` once this many bytes wait (the adapters' high-water mark too). */
+const WRITE_HIGH_WATER = 16384;
+
+const encoder = new TextEncoder();
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  return typeof data === "string" ? encoder.encode(data) : data;
+}
+
+function closedError(syscall: string): NetError {
+  return new NetError("ERR_SOCKET_CLOSED", `${syscall} on a destroyed socket`, { syscall });
+}
+
+// The connection calls the socket through this small object (one per socket)
+// instead of closures, and through these functions, which the Socket class
+// fills in from a static block so that they can reach its private members.
+let socketOnData: (socket: Socket, chunk: Uint8Array) => void;
+let socketOnEnd: (socket: Socket) => void;
+let socketOnDrain: (socket: Socket) => void;
+let socketOnError: (socket: Socket, error: NetError) => void;
+
+class Bridge implements ConnHandler {
+  readonly socket: Socket;
+  constructor(socket: Socket) {
+    this.socket = socket;
+  }
+  onData(chunk: Uint8Array): void {
+    socketOnData(this.socket, chunk);
+  }
+  onEnd(): void {
+    socketOnEnd(this.socket);
+  }
+  onDrain(): void {
+    socketOnDrain(this.socket);
+  }
+  onError(error: NetError): void {
+    socketOnError(this.socket, error);
+  }
+}
+
+/**
+ * A TCP (or Unix domain) socket: Node's `net.Socket`, over wirestack's adapters.
+ *
+ * Reading starts when a `data` listener is added, when `resume()` is called, or
+ * when `readable` is read; until then bytes wait in the system, which pushes
+ * back on the peer. `write()` returns `false` once 16 KiB wait, and `drain`
+ * says when to go on. An `error` nobody listens to never throws: it is kept in
+ * `errored` and the socket closes (see `net/emitter.ts`).
+ *
+ * @typeParam E the event map, for subclasses that add events (a TLS socket)
+ *
+ * @example Talk to an echo server
+ * ```ts
+ * import { type AddressInfo, connect, createServer, once } from "./mod.ts";
+ *
+ * const server = createServer((socket) => socket.on("data", (bytes) => socket.write(bytes)));
+ * server.listen(0, "127.0.0.1");
+ * await once(server, "listening");
+ *
+ * const { port } = server.address() as AddressInfo;
+ * const client = connect({ port, host: "127.0.0.1" });
+ * client.write("hello");
+ * const [reply] = await once(client, "data");
+ * console.log(new TextDecoder().decode(reply)); // "hello"
+ * client.destroy();
+ * server.close();
+ * ```
+ *
+ * @example Pipe one socket into another with web streams
+ * ```ts ignore
+ * import type { Socket } from "./mod.ts";
+ *
+ * declare const a: Socket, b: Socket;
+ * await a.readable.pipeTo(b.writable); // ends b when a ends
+ * ```
+ */
+export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends Emitter<E> {
+  static {
+    socketOnData = (socket, chunk) => socket.#onData(chunk);
+    socketOnEnd = (socket) => socket.#onEnd();
+    socketOnDrain = (socket) => socket.#onDrain();
+    socketOnError = (socket, error) => socket.#onError(error);
+  }
+
+  /** Bytes received so far. */
+  bytesRead = 0;
+  /** The error that destroyed the socket, if one did. */
+  errored: Error | null = null;
+
+  #transport: Transport;
+  #conn: Conn | null = null;
+  #bridge: Bridge | null = null;
+  #allowHalfOpen: boolean;
+  #noDelay: boolean;
+  #keepAlive: boolean;
+  #keepAliveDelay: number;
+  #ref = true;
+
+  #connecting = false;
+  #connectController: AbortController | null = null;
+  #pendingWrites: Array<[Uint8Array, WriteCallback | undefined]> | null = null;
+  #pendingBytes = 0;
+  #bytesWritten = 0;
+
+  #flowing: boolean | null = null;
+  #connPaused = true;
+  #readEnded = false;
+  #writeEnded = false;
+  #finished = false;
+  #destroyed = false;
+  #closeEmitted = false;
+
+  #timeoutMs = 0;
+  #timer: Timer | undefined;
+  #lastActive = 0;
+
+  #readableHighWaterMark: number;
+  #readable: ReadableStream<Uint8Array> | null = null;
+  #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  #streamWants = false;
+  #writable: WritableStream<Uint8Array | string> | null = null;
+
+  /**
+   * Creates a socket: unconnected (call `connect`), or over an adapter connection.
+   *
+   * @param options see {@linkcode SocketOptions}
+   */
+  constructor(options: SocketOptions = {}) {
+    super();
+    this.#transport = options.transport ?? runtimeTransport;
+    this.#allowHalfOpen = options.allowHalfOpen ?? false;
+    this.#noDelay = options.noDelay ?? true;
+    this.#keepAlive = options.keepAlive ?? false;
+    this.#keepAliveDelay = options.keepAliveInitialDelay ?? 0;
+    this.#readableHighWaterMark = options.readableHighWaterMark ?? 1;
+    if (options.timeout !== undefined) this.setTimeout(options.timeout);
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) queueMicrotask(() => this.destroy(abortError(signal)));
+      else {
+        signal.addEventListener("abort", () => this.destroy(abortError(signal)), { once: true });
+      }
+    }
+    if (options.conn !== undefined) this.#setConn(options.conn);
+  }
+
+  // ---- connecting ------------------------------------------------------------
+
+  /**
+   * Connects to a TCP port or a Unix socket path. Names resolve to all their
+   * addresses, raced IPv6/IPv4 (Happy Eyeballs). Emits `connect`, or `error`
+   * then `close`.
+   *
+   * @param options where to connect, and how
+   * @param onConnect added as a `connect` listener
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * import { Socket } from "./mod.ts";
+   *
+   * const socket = new Socket().connect({ port: 7, host: "::1" }, () => console.log("up"));
+   * ```
+   */
+  connect(options: SocketConnectOptions, onConnect?: () => void): this;
+  /**
+   * Connects to `host:port`.
+   *
+   * @param port the port
+   * @param host the host name or address (default `"localhost"`)
+   * @param onConnect added as a `connect` listener
+   * @returns this socket
+   */
+  connect(port: number, host?: string, onConnect?: () => void): this;
+  /**
+   * Connects to a Unix domain socket.
+   *
+   * @param path the socket path
+   * @param onConnect added as a `connect` listener
+   * @returns this socket
+   */
+  connect(path: string, onConnect?: () => void): this;
+  connect(
+    target: SocketConnectOptions | number | string,
+    hostOrListener?: string | (() => void),
+    maybeListener?: () => void,
+  ): this {
+    const [options, onConnect] = connectArguments(target, hostOrListener, maybeListener);
+    if (this.#connecting || this.#conn !== null) {
+      throw new NetError("EINVAL", "connect() on a socket that is connecting or connected", {
+        syscall: "connect",
+      });
+    }
+    if (this.#destroyed) throw closedError("connect");
+    if (onConnect !== undefined) this.#self.once("connect", onConnect);
+    this.#connecting = true;
+    const controller = this.#connectController = new AbortController();
+    let timer: Timer | undefined;
+    if (options.connectTimeout !== undefined && options.connectTimeout > 0) {
+      const ms = options.connectTimeout;
+      const where = options.path ?? `${options.host ?? "localhost"}:${options.port}`;
+      timer = setTimeout(() => {
+        controller.abort(
+          new NetError("ETIMEDOUT", `connect ${where} timed out after ${ms} ms`, {
+            syscall: "connect",
+          }),
+        );
+      }, ms);
+    }
+    this.#open(options, controller.signal).then(
+      (conn) => {
+        clearTimeout(timer);
+        this.#connectController = null;
+        if (this.#destroyed) {
+          conn.close();
+          return;
+        }
+        this.#connecting = false;
+        this.#setConn(conn);
+        this.#flushPending();
+        this.#self.emit("connect");
+        this.#self.emit("ready");
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        this.#connectController = null;
+        if (!this.#destroyed) this.destroy(error as Error);
+      },
+    );
+    return this;
+  }
+
+  #open(options: SocketConnectOptions, signal: AbortSignal): Promise<Conn> {
+    const transport = this.#transport;
+    if (options.path !== undefined) return transport.connectUnix({ path: options.path, signal });
+    const port = options.port;
+    if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
+      return Promise.reject(
+        new NetError("EINVAL", `connect needs a port from 0 to 65535, not ${port}`, {
+          syscall: "connect",
+        }),
+      );
+    }
+    const lookup = options.lookup ??
+      ((hostname, { family }) => transport.lookup(hostname, { family }));
+    return happyEyeballs({
+      hostname: options.host ?? "localhost",
+      family: options.family ?? 0,
+      lookup,
+      connect: (address, _family, attemptSignal) =>
+        transport.connect({ hostname: address, port, signal: attemptSignal }),
+      attemptDelay: options.autoSelectFamily === false
+        ? Infinity
+        : options.autoSelectFamilyAttemptTimeout ?? CONNECTION_ATTEMPT_DELAY,
+      signal,
+      onAttempt: (address, family) => this.#self.emit("connectionAttempt", address, port, family),
+      onAttemptFailed: (address, family, error) =>
+        this.#self.emit("connectionAttemptFailed", address, port, family, error),
+    });
+  }
+
+  #setConn(conn: Conn): void {
+    this.#conn = conn;
+    if (!this.#noDelay) conn.setNoDelay(false);
+    if (this.#keepAlive) conn.setKeepAlive(true, this.#keepAliveDelay);
+    if (!this.#ref) conn.setRef(false);
+    this.#bridge = new Bridge(this as unknown as Socket);
+    this.#connPaused = !this.#wantsData();
+    conn.attach(this.#bridge, { paused: this.#connPaused });
+  }
+
+  #flushPending(): void {
+    const pending = this.#pendingWrites;
+    const conn = this.#conn as Conn;
+    const needDrain = this.#pendingBytes >= WRITE_HIGH_WATER;
+    this.#pendingWrites = null;
+    this.#pendingBytes = 0;
+    let accepted = true;
+    if (pending !== null) {
+      for (const [bytes, callback] of pending) accepted = this.#send(conn, bytes, callback);
+    }
+    // A write made while connecting returned false: if the connection takes it
+    // all without pushing back, no `drain` would come from it, so say it here.
+    if (needDrain && accepted) queueMicrotask(() => this.#onDrain());
+    if (this.#writeEnded) conn.end(this.#onFinish);
+  }
+
+  // ---- the connection calls these ----------------------------------------------
+
+  #onData(chunk: Uint8Array): void {
+    this.bytesRead += chunk.length;
+    if (this.#timeoutMs > 0) this.#touch();
+    const controller = this.#controller;
+    if (controller !== null) {
+      controller.enqueue(chunk);
+      if ((controller.desiredSize ?? 0) <= 0) {
+        this.#streamWants = false;
+        this.#updateReading();
+      }
+    }
+    this.#self.emit("data", chunk);
+  }
+
+  #onEnd(): void {
+    this.#readEnded = true;
+    const controller = this.#controller;
+    if (controller !== null) {
+      this.#controller = null;
+      controller.close();
+    }
+    this.#self.emit("end");
+    if (this.#destroyed) return;
+    if (!this.#allowHalfOpen) this.end();
+    this.#maybeClose();
+  }
+
+  #onDrain(): void {
+    if (this.#timeoutMs > 0) this.#touch();
+    this.#self.emit("drain");
+  }
+
+  #onError(error: NetError): void {
+    this.destroy(error);
+  }
+
+  #onFinish = (error?: NetError): void => {
+    if (error !== undefined) {
+      this.destroy(error);
+      return;
+    }
+    if (this.#finished || this.#destroyed) return;
+    this.#finished = true;
+    this.#self.emit("finish");
+    this.#maybeClose();
+  };
+
+  #maybeClose(): void {
+    if (this.#readEnded && this.#finished && !this.#destroyed) this.destroy();
+  }
+
+  // ---- reading -----------------------------------------------------------------
+
+  #wantsData(): boolean {
+    return this.#flowing === true || this.#streamWants;
+  }
+
+  #updateReading(): void {
+    const conn = this.#conn;
+    if (conn === null || this.#destroyed) return;
+    const paused = !this.#wantsData();
+    if (paused === this.#connPaused) return;
+    this.#connPaused = paused;
+    if (paused) conn.pause();
+    else conn.resume();
+  }
+
+  /** Starts reading when the first `data` listener comes, as Node does. */
+  protected override listenerAdded(type: string): void {
+    if (type === "data" && this.#flowing === null) this.resume();
+  }
+
+  /**
+   * Stops `data` events (and reading: the peer is pushed back on) until `resume()`.
+   *
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.pause();
+   * setTimeout(() => socket.resume(), 100);
+   * ```
+   */
+  pause(): this {
+    this.#flowing = false;
+    this.#updateReading();
+    return this;
+  }
+
+  /**
+   * Starts or resumes `data` events. Without a `data` listener, the bytes are
+   * read and dropped (so that `end` can come).
+   *
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.resume();
+   * ```
+   */
+  resume(): this {
+    this.#flowing = true;
+    this.#updateReading();
+    return this;
+  }
+
+  /**
+   * Whether `pause()` stopped the socket.
+   *
+   * @returns `true` after `pause()` and before `resume()`
+   *
+   * @example
+   * ```ts ignore
+   * if (socket.isPaused()) socket.resume();
+   * ```
+   */
+  isPaused(): boolean {
+    return this.#flowing === false;
+  }
+
+  /**
+   * The bytes the peer sends, as a web stream. Reading it drives the socket
+   * (back-pressure: the socket stops reading while the stream is full); it
+   * closes at the peer's end, errors on a socket error, and cancelling it
+   * destroys the socket. Use either `data` listeners or this stream.
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    return this.#readable ??= new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        if (this.errored !== null) controller.error(this.errored);
+        else if (this.#readEnded || this.#destroyed) controller.close();
+        else this.#controller = controller;
+      },
+      pull: () => {
+        this.#streamWants = true;
+        this.#updateReading();
+      },
+      cancel: () => {
+        this.#controller = null;
+        this.destroy();
+      },
+    }, { highWaterMark: this.#readableHighWaterMark });
+  }
+
+  // ---- writing -----------------------------------------------------------------
+
+  /**
+   * Sends bytes (a string is sent as UTF-8). Never blocks: returns `false` once
+   * 16 KiB wait to be sent, and `drain` tells when to write on. Writes made while
+   * connecting wait for the connection.
+   *
+   * @param data the bytes; the socket owns them from now on (do not change them)
+   * @param callback called once the bytes are handed to the system, or with the error
+   * @returns `false` when the caller should wait for `drain`
+   *
+   * @example
+   * ```ts ignore
+   * if (!socket.write(bytes)) socket.once("drain", () => writeMore());
+   * ```
+   */
+  write(data: Uint8Array | string, callback?: WriteCallback): boolean {
+    if (this.#destroyed) {
+      if (callback !== undefined) queueMicrotask(() => callback(closedError("write")));
+      return false;
+    }
+    if (this.#writeEnded) {
+      const error = new NetError("EPIPE", "write after end", { syscall: "write" });
+      if (callback !== undefined) queueMicrotask(() => callback(error));
+      this.destroy(error);
+      return false;
+    }
+    const bytes = toBytes(data);
+    this.#bytesWritten += bytes.length;
+    if (this.#timeoutMs > 0) this.#touch();
+    const conn = this.#conn;
+    if (conn === null) {
+      (this.#pendingWrites ??= []).push([bytes, callback]);
+      this.#pendingBytes += bytes.length;
+      return this.#pendingBytes < WRITE_HIGH_WATER;
+    }
+    return this.#send(conn, bytes, callback);
+  }
+
+  #send(conn: Conn, bytes: Uint8Array, callback: WriteCallback | undefined): boolean {
+    return callback === undefined ? conn.send(bytes) : conn.send(bytes, (error) => {
+      callback(error ?? null);
+    });
+  }
+
+  /**
+   * Half-closes: sends what is queued, then FIN. The peer sees `end`; reading
+   * goes on until the peer ends too, then the socket closes.
+   *
+   * @param data last bytes to write first
+   * @param callback added as a `finish` listener
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.end("bye\n");
+   * ```
+   */
+  end(data?: Uint8Array | string | (() => void), callback?: () => void): this {
+    if (typeof data === "function") {
+      callback = data;
+      data = undefined;
+    }
+    if (data !== undefined && !this.#writeEnded) this.write(data);
+    if (callback !== undefined) this.#self.once("finish", callback);
+    if (this.#writeEnded || this.#destroyed) return this;
+    this.#writeEnded = true;
+    const conn = this.#conn;
+    if (conn !== null) conn.end(this.#onFinish);
+    return this;
+  }
+
+  /**
+   * The bytes the caller writes, as a web stream: each chunk waits for `drain`
+   * when the socket pushes back; closing it ends the socket (`end()`), aborting
+   * it destroys the socket.
+   */
+  get writable(): WritableStream<Uint8Array | string> {
+    return this.#writable ??= new WritableStream<Uint8Array | string>({
+      write: (chunk) => {
+        if (this.#destroyed) return Promise.reject(this.errored ?? closedError("write"));
+        if (this.write(chunk)) return;
+        return this.#waitFor("drain");
+      },
+      close: () => {
+        if (this.#destroyed) {
+          return this.errored === null ? undefined : Promise.reject(this.errored);
+        }
+        const finished = this.#finished ? undefined : this.#waitFor("finish");
+        this.end();
+        return finished;
+      },
+      abort: (reason) => {
+        this.destroy(reason instanceof Error ? reason : undefined);
+      },
+    });
+  }
+
+  /** Resolves at `event`; rejects if the socket closes first. */
+  #waitFor(event: "drain" | "finish"): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const self = this.#self;
+      const onEvent = () => {
+        self.off("close", onClose);
+        resolve();
+      };
+      const onClose = () => {
+        self.off(event, onEvent);
+        reject(this.errored ?? closedError("write"));
+      };
+      self.once(event, onEvent);
+      self.once("close", onClose);
+    });
+  }
+
+  /** Bytes written so far (including those still queued). */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  /** Bytes queued and not yet handed to the system. */
+  get writableLength(): number {
+    return this.#pendingBytes + (this.#conn?.writableLength ?? 0);
+  }
+
+  // ---- closing -----------------------------------------------------------------
+
+  /**
+   * Closes both directions at once and releases the socket; queued writes are
+   * dropped. With an error, emits `error` (unless nobody listens: then the error
+   * is only kept in `errored`), then `close`.
+   *
+   * @param error the reason, reported as an `error` event
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.destroy();
+   * ```
+   */
+  destroy(error?: Error): this {
+    if (this.#destroyed) return this;
+    this.#destroyed = true;
+    this.#connecting = false;
+    this.#clearTimer();
+    this.#connectController?.abort(closedError("connect"));
+    this.#connectController = null;
+    this.#conn?.close();
+    if (error !== undefined) this.errored = error;
+    const controller = this.#controller;
+    this.#controller = null;
+    if (controller !== null) {
+      if (error !== undefined) controller.error(error);
+      else controller.close();
+    }
+    const pending = this.#pendingWrites;
+    this.#pendingWrites = null;
+    this.#pendingBytes = 0;
+    queueMicrotask(() => {
+      if (pending !== null) {
+        const failure = error ?? closedError("write");
+        for (const [, callback] of pending) callback?.(failure);
+      }
+      if (error !== undefined) this.#self.emit("error", error);
+      this.#closeEmitted = true;
+      this.#self.emit("close", error !== undefined);
+    });
+    return this;
+  }
+
+  /** Whether `destroy()` was called (or the socket closed by itself). */
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** Whether `close` has been emitted. */
+  get closed(): boolean {
+    return this.#closeEmitted;
+  }
+
+  // ---- timeouts and options ----------------------------------------------------
+
+  /**
+   * Emits `timeout` after `ms` milliseconds without bytes in or out (once per
+   * idle spell; any activity re-arms it). The socket stays open: close it from
+   * the listener if that is the policy. `0` turns the timeout off.
+   *
+   * @param ms the idle time in milliseconds, or 0
+   * @param callback added as a `timeout` listener (removed again when `ms` is 0)
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.setTimeout(30_000, () => socket.destroy());
+   * ```
+   */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new NetError("EINVAL", `setTimeout needs a delay of 0 or more, not ${ms}`);
+    }
+    this.#clearTimer();
+    this.#timeoutMs = ms;
+    if (callback !== undefined) {
+      if (ms === 0) this.#self.off("timeout", callback);
+      else this.#self.once("timeout", callback);
+    }
+    if (ms > 0 && !this.#destroyed) {
+      this.#lastActive = performance.now();
+      this.#timer = unrefTimeout(this.#onTimer, ms);
+    }
+    return this;
+  }
+
+  /** The idle timeout in milliseconds, or `undefined` when there is none. */
+  get timeout(): number | undefined {
+    return this.#timeoutMs > 0 ? this.#timeoutMs : undefined;
+  }
+
+  #touch(): void {
+    this.#lastActive = performance.now();
+    if (this.#timer === undefined && !this.#destroyed) {
+      this.#timer = unrefTimeout(this.#onTimer, this.#timeoutMs);
+    }
+  }
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    if (this.#destroyed || this.#timeoutMs === 0) return;
+    const idle = performance.now() - this.#lastActive;
+    if (idle + 1 >= this.#timeoutMs) {
+      this.#self.emit("timeout");
+      return; // re-armed by the next activity
+    }
+    this.#timer = unrefTimeout(this.#onTimer, this.#timeoutMs - idle);
+  };
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  /**
+   * Turns Nagle's algorithm off (`true`, the default) or on.
+   *
+   * @param noDelay `true` to send small writes at once
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.setNoDelay(false); // batch small writes
+   * ```
+   */
+  setNoDelay(noDelay = true): this {
+    this.#noDelay = noDelay;
+    this.#conn?.setNoDelay(noDelay);
+    return this;
+  }
+
+  /**
+   * Turns TCP keep-alive probes on or off.
+   *
+   * @param enable `true` to probe an idle connection
+   * @param initialDelay milliseconds before the first probe (Node only)
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.setKeepAlive(true, 60_000);
+   * ```
+   */
+  setKeepAlive(enable = false, initialDelay = 0): this {
+    this.#keepAlive = enable;
+    this.#keepAliveDelay = initialDelay;
+    this.#conn?.setKeepAlive(enable, initialDelay);
+    return this;
+  }
+
+  /**
+   * Lets the process exit while this socket is open.
+   *
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.unref();
+   * ```
+   */
+  unref(): this {
+    this.#ref = false;
+    this.#conn?.setRef(false);
+    return this;
+  }
+
+  /**
+   * Keeps the process alive while this socket is open (the default).
+   *
+   * @returns this socket
+   *
+   * @example
+   * ```ts ignore
+   * socket.ref();
+   * ```
+   */
+  ref(): this {
+    this.#ref = true;
+    this.#conn?.setRef(true);
+    return this;
+  }
+
+  // ---- addresses and state -------------------------------------------------------
+
+  /**
+   * The local address: `{ address, family, port }` for TCP, the path for a Unix
+   * socket, `null` before the socket is connected.
+   *
+   * @returns the local address
+   *
+   * @example
+   * ```ts ignore
+   * console.log(socket.address());
+   * ```
+   */
+  address(): AddressInfo | string | null {
+    const addr = this.#conn?.localAddr;
+    if (addr === undefined) return null;
+    if (addr.transport === "unix") return addr.path;
+    return { address: addr.hostname, family: addr.family, port: addr.port };
+  }
+
+  /** The peer's IP address (TCP). */
+  get remoteAddress(): string | undefined {
+    return ipOf(this.#conn?.remoteAddr);
+  }
+
+  /** The peer's port (TCP). */
+  get remotePort(): number | undefined {
+    return portOf(this.#conn?.remoteAddr);
+  }
+
+  /** The peer's address family (TCP). */
+  get remoteFamily(): "IPv4" | "IPv6" | undefined {
+    return familyOf(this.#conn?.remoteAddr);
+  }
+
+  /** The local IP address (TCP). */
+  get localAddress(): string | undefined {
+    return ipOf(this.#conn?.localAddr);
+  }
+
+  /** The local port (TCP). */
+  get localPort(): number | undefined {
+    return portOf(this.#conn?.localAddr);
+  }
+
+  /** The local address family (TCP). */
+  get localFamily(): "IPv4" | "IPv6" | undefined {
+    return familyOf(this.#conn?.localAddr);
+  }
+
+  /** Whether `connect()` is under way. */
+  get connecting(): boolean {
+    return this.#connecting;
+  }
+
+  /** Whether the socket is not connected yet. */
+  get pending(): boolean {
+    return this.#conn === null && !this.#destroyed;
+  }
+
+  /** `"opening"`, `"open"`, `"readOnly"` (after `end()`), `"writeOnly"` (after the peer's end) or `"closed"`. */
+  get readyState(): "opening" | "open" | "readOnly" | "writeOnly" | "closed" {
+    if (this.#destroyed) return "closed";
+    if (this.#connecting) return "opening";
+    if (this.#conn === null) return "closed";
+    if (this.#writeEnded && this.#readEnded) return "closed";
+    if (this.#writeEnded) return "readOnly";
+    if (this.#readEnded) return "writeOnly";
+    return "open";
+  }
+
+  /**
+   * The adapter connection under this socket (`null` before it connects): for
+   * layers that need the transport itself, such as a TLS upgrade.
+   */
+  get conn(): Conn | null {
+    return this.#conn;
+  }
+
+  /** This socket typed with its own events, for emitting them whatever `E` is. */
+  get #self(): Emitter<SocketEvents> {
+    return this as unknown as Emitter<SocketEvents>;
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new NetError("ERR_ABORTED", "the socket was aborted", { cause: reason });
+}
+
+function ipOf(addr: Addr | undefined): string | undefined {
+  return addr !== undefined && addr.transport !== "unix" ? addr.hostname : undefined;
+}
+
+function portOf(addr: Addr | undefined): number | undefined {
+  return addr !== undefined && addr.transport !== "unix" ? addr.port : undefined;
+}
+
+function familyOf(addr: Addr | undefined): "IPv4" | "IPv6" | undefined {
+  return addr !== undefined && addr.transport !== "unix" ? addr.family : undefined;
+}
