@@ -16,3 +16,16 @@ export function unrefTimeout(callback: () => void, ms: number): Timer {
   else (timer as unknown as { unref(): void }).unref();
   return timer;
 }
+
+const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown })
+  .setImmediate;
+
+/**
+ * Runs `callback` on a later turn of the event loop, after pending I/O callbacks
+ * (as Node emits `close` after the handle closed), not in the current microtask
+ * queue: code that awaits one event can still subscribe to the next.
+ */
+export function nextTurn(callback: () => void): void {
+  if (immediate !== undefined) immediate(callback);
+  else setTimeout(callback, 0);
+}

@@ -125,6 +125,11 @@ interface DomEntry {
  * ```
  */
 export class Emitter<Events extends EventMap<Events>> extends EventTarget {
+  /**
+   * Type-level only, never set: the event map, so that helpers such as
+   * {@linkcode once} can infer an emitter's events from its type.
+   */
+  declare readonly "~events"?: Events;
   #listeners: Record<string, AnyListener | AnyListener[]> | null = null;
   #dom: Map<string, DomEntry[]> | null = null;
 

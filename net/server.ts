@@ -13,6 +13,7 @@ import {
 } from "../adapters/mod.ts";
 import { Emitter } from "./emitter.ts";
 import { type AddressInfo, Socket } from "./socket.ts";
+import { nextTurn } from "./_timers.ts";
 
 /** What a `drop` event tells about a connection refused for `maxConnections`. */
 export interface DropInfo {
@@ -111,6 +112,7 @@ export class Server extends Emitter<ServerEvents> {
   #closing = false;
   #closeEmitted = false;
   #connections = 0;
+  #accepting = false;
   #ref = true;
 
   /**
@@ -222,7 +224,13 @@ export class Server extends Emitter<ServerEvents> {
           else signal.addEventListener("abort", () => this.close(), { once: true });
         }
         this.emit("listening");
-        this.#acceptLoop(listener);
+        this.#accepting = true;
+        this.#acceptLoop(listener).finally(() => {
+          // The system socket is gone only once the pending accept has ended
+          // (Deno frees it then): `close` waits for that.
+          this.#accepting = false;
+          this.#maybeEmitClose();
+        });
       },
       (error: unknown) => {
         this.#starting = false;
@@ -313,9 +321,12 @@ export class Server extends Emitter<ServerEvents> {
   };
 
   #maybeEmitClose(): void {
-    if (!this.#closing || this.#closeEmitted || this.#connections > 0 || this.#starting) return;
+    if (
+      !this.#closing || this.#closeEmitted || this.#connections > 0 || this.#starting ||
+      this.#accepting
+    ) return;
     this.#closeEmitted = true;
-    queueMicrotask(() => this.emit("close"));
+    nextTurn(() => this.emit("close"));
   }
 
   /**

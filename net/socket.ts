@@ -16,7 +16,7 @@ import {
 } from "../adapters/mod.ts";
 import { Emitter, type EventMap } from "./emitter.ts";
 import { CONNECTION_ATTEMPT_DELAY, happyEyeballs } from "./_happy_eyeballs.ts";
-import { type Timer, unrefTimeout } from "./_timers.ts";
+import { nextTurn, type Timer, unrefTimeout } from "./_timers.ts";
 import { connectArguments } from "./_connect_arguments.ts";
 
 /** The events of a {@linkcode Socket} and the arguments their listeners get. */
@@ -697,14 +697,22 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     const pending = this.#pendingWrites;
     this.#pendingWrites = null;
     this.#pendingBytes = 0;
-    queueMicrotask(() => {
+    // `error` and `close` come on later turns of the event loop, one each, so
+    // that code awaiting one of them can still subscribe to the next.
+    const emitClose = () => {
+      this.#closeEmitted = true;
+      this.#self.emit("close", error !== undefined);
+    };
+    nextTurn(() => {
       if (pending !== null) {
         const failure = error ?? closedError("write");
         for (const [, callback] of pending) callback?.(failure);
       }
-      if (error !== undefined) this.#self.emit("error", error);
-      this.#closeEmitted = true;
-      this.#self.emit("close", error !== undefined);
+      if (error === undefined) emitClose();
+      else {
+        this.#self.emit("error", error);
+        nextTurn(emitClose);
+      }
     });
     return this;
   }
