@@ -72,11 +72,11 @@ test(`net (${rt}): strings are sent as UTF-8, write callbacks run`, async () => 
   const client = connect(port, "127.0.0.1");
   const received = collect(client);
   const written = new Promise<Error | null | undefined>((resolve) =>
-    client.write("héllo ", resolve)
+    client.write("h\u00e9llo ", resolve)
   );
-  client.end("wörld");
+  client.end("w\u00f6rld");
   assert.equal(await written, null);
-  assert.equal(new TextDecoder().decode(await received), "héllo wörld");
+  assert.equal(new TextDecoder().decode(await received), "h\u00e9llo w\u00f6rld");
   await once(client, "close");
   await closeServer(server);
 });
