@@ -108,6 +108,8 @@ export type WriteCallback = (error?: Error | null) => void;
 
 /** `write()` returns `false` once this many bytes wait (the adapters' high-water mark too). */
 const WRITE_HIGH_WATER = 16384;
+/** Bytes read ahead and kept while nobody reads (not flowing), as Node's 16 KiB. */
+const READ_AHEAD = 16384;
 
 const encoder = new TextEncoder();
 
@@ -211,7 +213,11 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   #bytesWritten = 0;
 
   #flowing: boolean | null = null;
-  #connPaused = true;
+  #connPaused = false;
+  #buffer: Uint8Array[] | null = null;
+  #buffered = 0;
+  #endPending = false;
+  #draining = false;
   #readEnded = false;
   #writeEnded = false;
   #finished = false;
@@ -225,7 +231,6 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   #readableHighWaterMark: number;
   #readable: ReadableStream<Uint8Array> | null = null;
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-  #streamWants = false;
   #writable: WritableStream<Uint8Array | string> | null = null;
 
   /**
@@ -373,7 +378,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     if (this.#keepAlive) conn.setKeepAlive(true, this.#keepAliveDelay);
     if (!this.#ref) conn.setRef(false);
     this.#bridge = new Bridge(this as unknown as Socket);
-    this.#connPaused = !this.#wantsData();
+    this.#connPaused = !this.#shouldRead();
     conn.attach(this.#bridge, { paused: this.#connPaused });
   }
 
@@ -399,18 +404,33 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     this.bytesRead += chunk.length;
     if (this.#timeoutMs > 0) this.#touch();
     const controller = this.#controller;
-    if (controller !== null) {
+    if (controller !== null && !this.#draining) {
       controller.enqueue(chunk);
-      if ((controller.desiredSize ?? 0) <= 0) {
-        this.#streamWants = false;
-        this.#updateReading();
-      }
+      if (this.#flowing === true) this.#self.emit("data", chunk);
+      if ((controller.desiredSize ?? 0) <= 0) this.#updateReading();
+      return;
     }
-    this.#self.emit("data", chunk);
+    if (this.#flowing === true && !this.#draining) {
+      this.#self.emit("data", chunk);
+      return;
+    }
+    // Not flowing: keep the bytes (up to READ_AHEAD) for whoever reads them later.
+    (this.#buffer ??= []).push(chunk);
+    this.#buffered += chunk.length;
+    if (this.#buffered >= READ_AHEAD) this.#updateReading();
   }
 
   #onEnd(): void {
     this.#readEnded = true;
+    if (this.#buffered > 0 || this.#draining) {
+      this.#endPending = true; // `end` comes once the buffered bytes are read
+      return;
+    }
+    this.#deliverEnd();
+  }
+
+  #deliverEnd(): void {
+    this.#endPending = false;
     const controller = this.#controller;
     if (controller !== null) {
       this.#controller = null;
@@ -448,19 +468,55 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
 
   // ---- reading -----------------------------------------------------------------
 
-  #wantsData(): boolean {
-    return this.#flowing === true || this.#streamWants;
+  /**
+   * Whether the connection should be read: always while flowing; for the
+   * `readable` stream while it has room; otherwise until READ_AHEAD bytes wait,
+   * as Node reads ahead, so that the peer's end is seen even if nobody reads.
+   */
+  #shouldRead(): boolean {
+    if (this.#readEnded) return false;
+    if (this.#flowing === true) return true;
+    const controller = this.#controller;
+    if (controller !== null) return (controller.desiredSize ?? 0) > 0;
+    return this.#buffered < READ_AHEAD;
   }
 
   #updateReading(): void {
     const conn = this.#conn;
     if (conn === null || this.#destroyed) return;
-    const paused = !this.#wantsData();
+    const paused = !this.#shouldRead();
     if (paused === this.#connPaused) return;
     this.#connPaused = paused;
     if (paused) conn.pause();
     else conn.resume();
   }
+
+  /** Hands the read-ahead bytes to `data` listeners (or the stream), then the end. */
+  #drainBuffer = (): void => {
+    const buffer = this.#buffer;
+    this.#buffer = null;
+    this.#buffered = 0;
+    if (buffer !== null) {
+      for (let i = 0; i < buffer.length; i++) {
+        if (this.#destroyed) return;
+        if (this.#flowing !== true && this.#controller === null) {
+          // Paused again by a listener: keep the rest.
+          const rest = buffer.slice(i);
+          this.#buffer = rest;
+          this.#buffered = rest.reduce((sum, chunk) => sum + chunk.length, 0);
+          this.#draining = false;
+          this.#updateReading();
+          return;
+        }
+        const chunk = buffer[i];
+        this.#controller?.enqueue(chunk);
+        if (this.#flowing === true) this.#self.emit("data", chunk);
+      }
+    }
+    this.#draining = false;
+    if (this.#endPending && !this.#destroyed) this.#deliverEnd();
+    else this.#updateReading();
+  };
 
   /** Starts reading when the first `data` listener comes, as Node does. */
   protected override listenerAdded(type: string): void {
@@ -497,6 +553,11 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    */
   resume(): this {
     this.#flowing = true;
+    if ((this.#buffered > 0 || this.#endPending) && !this.#draining) {
+      // As Node does, buffered bytes flow from a later microtask, not from inside resume().
+      this.#draining = true;
+      queueMicrotask(this.#drainBuffer);
+    }
     this.#updateReading();
     return this;
   }
@@ -524,14 +585,20 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   get readable(): ReadableStream<Uint8Array> {
     return this.#readable ??= new ReadableStream<Uint8Array>({
       start: (controller) => {
-        if (this.errored !== null) controller.error(this.errored);
-        else if (this.#readEnded || this.#destroyed) controller.close();
-        else this.#controller = controller;
+        if (this.errored !== null) {
+          controller.error(this.errored);
+          return;
+        }
+        this.#controller = controller;
+        if (this.#buffered > 0 || this.#endPending) {
+          this.#draining = true;
+          queueMicrotask(this.#drainBuffer);
+        } else if (this.#readEnded || this.#destroyed) {
+          this.#controller = null;
+          controller.close();
+        }
       },
-      pull: () => {
-        this.#streamWants = true;
-        this.#updateReading();
-      },
+      pull: () => this.#updateReading(),
       cancel: () => {
         this.#controller = null;
         this.destroy();

@@ -250,11 +250,14 @@ test(`net (${rt}): 10 MB through a relay with back-pressure, memory bounded`, as
   let sinkClosed: Promise<unknown> | undefined;
   const sink = createServer((socket) => {
     sinkClosed = once(socket, "close");
+    let timer: ReturnType<typeof setTimeout> | undefined;
     socket.on("data", (chunk) => {
       sinkReceived += chunk.length;
       socket.pause();
-      setTimeout(() => socket.resume(), 1);
+      clearTimeout(timer);
+      timer = setTimeout(() => socket.resume(), 1);
     });
+    socket.on("close", () => clearTimeout(timer));
     socket.on("end", () => socket.end());
   });
   const sinkPort = await listening(sink);
