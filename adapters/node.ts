@@ -4,7 +4,7 @@
  *
  * In handler mode a connection is Node's own socket events with one call in
  * between; the promise way (`read(into)`) keeps a short queue of chunks, pausing
- * the socket while more than {@linkcode READ_HIGH_WATER} bytes wait. Writes go
+ * the socket while more than 64 KiB wait. Writes go
  * out with one `socket.write` each and wait for `drain` only when Node reports
  * back-pressure.
  *
@@ -30,8 +30,6 @@ import type {
   Transport,
   UnixOptions,
 } from "./types.ts";
-
-export { READ_HIGH_WATER } from "./_node_conn.ts";
 
 /** A `Listener` over a `net.Server`. */
 class NodeListener implements Listener {
