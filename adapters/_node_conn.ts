@@ -28,8 +28,37 @@ function tcpAddr(address: string | undefined, port: number | undefined): Addr {
   return { transport: "tcp", hostname, port: port ?? 0, family: familyOf(hostname) };
 }
 
+// The socket's listeners are shared by every connection (no closures per
+// connection: idle connections stay small); each finds its NodeConn through a
+// symbol on the socket. The NodeConn class fills them in from a static block.
+const kConn = Symbol("wirestack.conn");
+type TaggedSocket = net.Socket & { [kConn]: NodeConn };
+let onSocketData: (this: net.Socket, chunk: Uint8Array) => void;
+let onSocketEnd: (this: net.Socket) => void;
+let onSocketError: (this: net.Socket, error: Error) => void;
+let onSocketClose: (this: net.Socket) => void;
+let onSocketDrain: (this: net.Socket) => void;
+
 /** A `Conn` over a connected `net.Socket` created with `allowHalfOpen: true`. */
 export class NodeConn implements Conn {
+  static {
+    onSocketData = function (chunk) {
+      (this as TaggedSocket)[kConn].#onData(chunk);
+    };
+    onSocketEnd = function () {
+      (this as TaggedSocket)[kConn].#onEnd();
+    };
+    onSocketError = function (error) {
+      (this as TaggedSocket)[kConn].#onError(error);
+    };
+    onSocketClose = function () {
+      (this as TaggedSocket)[kConn].#onClose();
+    };
+    onSocketDrain = function () {
+      (this as TaggedSocket)[kConn].#onDrain();
+    };
+  }
+
   readonly #socket: net.Socket;
   readonly #unix: { local: string; remote: string } | undefined;
   #localAddr: Addr | undefined;
@@ -53,10 +82,11 @@ export class NodeConn implements Conn {
   constructor(socket: net.Socket, unix?: { local: string; remote: string }) {
     this.#socket = socket;
     this.#unix = unix;
-    socket.on("end", this.#onEnd);
-    socket.on("error", this.#onError);
-    socket.on("close", this.#onClose);
-    socket.on("drain", this.#onDrain);
+    (socket as TaggedSocket)[kConn] = this;
+    socket.on("end", onSocketEnd);
+    socket.on("error", onSocketError);
+    socket.on("close", onSocketClose);
+    socket.on("drain", onSocketDrain);
   }
 
   get localAddr(): Addr {
@@ -90,7 +120,7 @@ export class NodeConn implements Conn {
 
   // ---- events from the socket ----------------------------------------------------
 
-  #onData = (chunk: Uint8Array): void => {
+  #onData(chunk: Uint8Array): void {
     const handler = this.#handler;
     if (handler !== null && this.#queued === 0) {
       handler.onData(chunk);
@@ -106,9 +136,9 @@ export class NodeConn implements Conn {
       return;
     }
     this.#enqueue(chunk);
-  };
+  }
 
-  #onEnd = (): void => {
+  #onEnd(): void {
     this.#ended = true;
     const handler = this.#handler;
     if (handler !== null) {
@@ -119,9 +149,9 @@ export class NodeConn implements Conn {
       return;
     }
     this.#settleEnd();
-  };
+  }
 
-  #onError = (error: Error): void => {
+  #onError(error: Error): void {
     const netError = toNetError(error, (error as { syscall?: string }).syscall ?? "read");
     if (this.#error !== null) return;
     this.#error = netError;
@@ -132,18 +162,18 @@ export class NodeConn implements Conn {
     }
     this.#wakeWriters();
     if (!this.#closed) this.#handler?.onError(netError);
-  };
+  }
 
-  #onClose = (): void => {
+  #onClose(): void {
     this.#ended = true;
     this.#settleEnd();
     this.#wakeWriters();
-  };
+  }
 
-  #onDrain = (): void => {
+  #onDrain(): void {
     this.#wakeWriters();
     this.#handler?.onDrain();
-  };
+  }
 
   // ---- the promise way -------------------------------------------------------
 
@@ -175,7 +205,7 @@ export class NodeConn implements Conn {
   #startReading(): void {
     if (this.#reading) return;
     this.#reading = true;
-    this.#socket.on("data", this.#onData);
+    this.#socket.on("data", onSocketData);
   }
 
   read(into: Uint8Array): Promise<number | null> {
@@ -274,13 +304,13 @@ export class NodeConn implements Conn {
     }
     this.#paused = options.paused ?? false;
     if (this.#paused) this.#socket.pause();
-    if (this.#queued > 0 || this.#ended) queueMicrotask(this.#flushQueue);
+    if (this.#queued > 0 || this.#ended) queueMicrotask(() => this.#flushQueue());
     this.#startReading();
     if (!this.#paused) this.#socket.resume();
   }
 
   /** Hands chunks read the promise way to the handler, then the end if it came. */
-  #flushQueue = (): void => {
+  #flushQueue(): void {
     const handler = this.#handler as ConnHandler;
     while (this.#queue.length > 0 && !this.#paused && !this.#closed) {
       const chunk = this.#queue.shift() as Uint8Array;
@@ -292,7 +322,7 @@ export class NodeConn implements Conn {
       this.#endDelivered = true;
       handler.onEnd();
     }
-  };
+  }
 
   pause(): void {
     this.#paused = true;
@@ -302,7 +332,7 @@ export class NodeConn implements Conn {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    if (this.#queued > 0 || this.#ended) queueMicrotask(this.#flushQueue);
+    if (this.#queued > 0 || this.#ended) queueMicrotask(() => this.#flushQueue());
     this.#socket.resume();
   }
 

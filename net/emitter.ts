@@ -78,10 +78,10 @@ export type EventDetail<Args extends unknown[]> = Args extends [] ? null
 
 /**
  * A Node-style listener for an event with these arguments. It may declare more
- * parameters than the event has (they get `undefined`), so that `resolve` of a
- * promise fits as a listener of an event without arguments.
+ * parameters than the event has (they get `undefined`), so that a promise's
+ * `resolve` fits as a listener of an event without arguments.
  */
-export type Listener<Args extends unknown[]> = (...args: [...Args, ...unknown[]]) => void;
+export type Listener<Args extends unknown[]> = (...args: [...Args, ...never[]]) => void;
 
 /** An `addEventListener` listener for an event with these arguments. */
 export type DomListener<Args extends unknown[]> =
@@ -130,7 +130,12 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * {@linkcode once} can infer an emitter's events from its type.
    */
   declare readonly "~events"?: Events;
-  #listeners: Record<string, AnyListener | AnyListener[]> | null = null;
+  // Event names and their listeners (one function, or an array copied on change),
+  // in two small parallel arrays: a socket has a handful of event types, and
+  // arrays cost less memory per idle socket than a dictionary or a Map.
+  #types: string[] | null = null;
+  #adopted = false;
+  #lists: Array<AnyListener | AnyListener[]> | null = null;
   #dom: Map<string, DomEntry[]> | null = null;
 
   /**
@@ -279,9 +284,12 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * ```
    */
   removeAllListeners(type?: keyof Events & string): this {
-    if (this.#listeners === null) return this;
-    if (type === undefined) this.#listeners = null;
-    else delete this.#listeners[type];
+    if (type === undefined) {
+      this.#types = this.#lists = null;
+      return this;
+    }
+    const index = this.#types?.indexOf(type) ?? -1;
+    if (index >= 0) this.#delete(index);
     return this;
   }
 
@@ -304,8 +312,10 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    */
   emit<K extends keyof Events & string>(type: K, ...args: Events[K]): boolean {
     let heard = false;
-    const listeners = this.#listeners?.[type];
-    if (listeners !== undefined) {
+    const types = this.#types;
+    const index = types === null ? -1 : types.indexOf(type);
+    if (index >= 0) {
+      const listeners = (this.#lists as Array<AnyListener | AnyListener[]>)[index];
       heard = true;
       if (typeof listeners === "function") listeners.apply(this, args);
       else for (let i = 0; i < listeners.length; i++) listeners[i].apply(this, args);
@@ -334,7 +344,7 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * ```
    */
   listenerCount(type: keyof Events & string): number {
-    const listeners = this.#listeners?.[type];
+    const listeners = this.#get(type);
     const own = listeners === undefined
       ? 0
       : typeof listeners === "function"
@@ -359,7 +369,7 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * ```
    */
   listeners<K extends keyof Events & string>(type: K): Listener<Events[K]>[] {
-    const listeners = this.#listeners?.[type];
+    const listeners = this.#get(type);
     if (listeners === undefined) return [];
     const list = typeof listeners === "function" ? [listeners] : listeners;
     return list.map((listener) => (listener as Partial<OnceWrapper>).listener ?? listener);
@@ -380,7 +390,7 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * ```
    */
   eventNames(): Array<keyof Events & string> {
-    const names = new Set<string>(Object.keys(this.#listeners ?? {}));
+    const names = new Set<string>(this.#types ?? []);
     for (const type of this.#dom?.keys() ?? []) names.add(type);
     return [...names] as Array<keyof Events & string>;
   }
@@ -427,6 +437,7 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: AddEventListenerOptions | boolean,
   ): void {
+    this.#adopt();
     super.addEventListener(type, listener, options);
     if (listener === null) return;
     const capture = typeof options === "boolean" ? options : options?.capture ?? false;
@@ -481,10 +492,38 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: EventListenerOptions | boolean,
   ): void {
+    this.#adopt();
     super.removeEventListener(type, listener, options);
     if (listener === null) return;
     const capture = typeof options === "boolean" ? options : options?.capture ?? false;
     this.#forget(type, listener, capture);
+  }
+
+  /**
+   * Dispatches an event to the `addEventListener` listeners, as any `EventTarget`.
+   *
+   * @param event the event
+   * @returns `false` if a listener cancelled it
+   *
+   * @example
+   * ```ts
+   * import { Emitter } from "./emitter.ts";
+   *
+   * const emitter = new Emitter<{ ping: [] }>();
+   * emitter.addEventListener("ping", () => console.log("pinged"));
+   * emitter.dispatchEvent(new Event("ping"));
+   * ```
+   */
+  override dispatchEvent(event: Event): boolean {
+    this.#adopt();
+    return super.dispatchEvent(event);
+  }
+
+  /** Gives this object the runtime's EventTarget internals, on first use (see `lazyBase`). */
+  #adopt(): void {
+    if (this.#adopted) return;
+    this.#adopted = true;
+    if (lazyBase !== null) adoptEventTargetInternals(this);
   }
 
   /**
@@ -507,35 +546,50 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    */
   protected listenerAdded(_type: string): void {}
 
+  #get(type: string): AnyListener | AnyListener[] | undefined {
+    const index = this.#types?.indexOf(type) ?? -1;
+    return index < 0 ? undefined : (this.#lists as Array<AnyListener | AnyListener[]>)[index];
+  }
+
+  #delete(index: number): void {
+    const types = this.#types as string[];
+    const lists = this.#lists as Array<AnyListener | AnyListener[]>;
+    types.splice(index, 1);
+    lists.splice(index, 1);
+  }
+
   #add(type: string, listener: AnyListener, prepend: boolean): void {
-    const all = this.#listeners ??= Object.create(null) as Record<
-      string,
-      AnyListener | AnyListener[]
-    >;
-    const existing = all[type];
-    if (existing === undefined) all[type] = listener;
-    else if (typeof existing === "function") {
-      all[type] = prepend ? [listener, existing] : [existing, listener];
-    } else all[type] = prepend ? [listener, ...existing] : [...existing, listener];
+    const types = this.#types ??= [];
+    const lists = this.#lists ??= [];
+    const index = types.indexOf(type);
+    if (index < 0) {
+      types.push(type);
+      lists.push(listener);
+    } else {
+      // Copy on change: an emit that is iterating the old list is not disturbed.
+      const existing = lists[index];
+      const list = typeof existing === "function" ? [existing] : existing;
+      lists[index] = prepend ? [listener, ...list] : [...list, listener];
+    }
     this.listenerAdded(type);
   }
 
   #remove(type: string, listener: AnyListener): void {
-    const all = this.#listeners;
-    const existing = all?.[type];
-    if (all === null || existing === undefined) return;
+    const index = this.#types?.indexOf(type) ?? -1;
+    if (index < 0) return;
+    const lists = this.#lists as Array<AnyListener | AnyListener[]>;
+    const existing = lists[index];
     const matches = (candidate: AnyListener) =>
       candidate === listener || (candidate as Partial<OnceWrapper>).listener === listener;
     if (typeof existing === "function") {
-      if (matches(existing)) delete all[type];
+      if (matches(existing)) this.#delete(index);
       return;
     }
-    // Copy on change: an emit that is iterating the old list is not disturbed.
-    const index = existing.findLastIndex(matches);
-    if (index < 0) return;
-    const rest = existing.filter((_, i) => i !== index);
-    if (rest.length === 0) delete all[type];
-    else all[type] = rest.length === 1 ? rest[0] : rest;
+    const at = existing.findLastIndex(matches);
+    if (at < 0) return;
+    const rest = existing.filter((_, i) => i !== at);
+    if (rest.length === 0) this.#delete(index);
+    else lists[index] = rest.length === 1 ? rest[0] : rest;
   }
 
   #forget(type: string, listener: EventListenerOrEventListenerObject, capture: boolean): void {
@@ -561,6 +615,53 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
     }
   }
 }
+
+// Node builds two Maps for every EventTarget it constructs (about 440 bytes),
+// which would be most of an idle socket's cost, while few sockets ever get an
+// `addEventListener` listener. So an Emitter does not run EventTarget's
+// constructor: its `super()` reaches a constructor that builds nothing, and the
+// EventTarget internals (the own symbol-keyed properties a fresh EventTarget
+// has, on Node and on Deno) are copied in on the first `addEventListener`,
+// `removeEventListener` or `dispatchEvent`. `instanceof EventTarget` holds all
+// along. This is checked once at load time on a probe; on a runtime where it
+// does not work, Emitter runs EventTarget's constructor as usual.
+
+function adoptEventTargetInternals(target: object): void {
+  const fresh = new EventTarget() as unknown as Record<PropertyKey, unknown>;
+  for (const key of Reflect.ownKeys(fresh)) {
+    (target as Record<PropertyKey, unknown>)[key] = fresh[key];
+  }
+}
+
+function findLazyBase(): (new () => EventTarget) | null {
+  // A constructor that builds nothing, with EventTarget's statics (Node's brand
+  // check looks for a static symbol on the constructor).
+  const Bare = function () {} as unknown as new () => EventTarget;
+  Object.setPrototypeOf(Bare, EventTarget);
+  try {
+    class Probe extends EventTarget {}
+    Object.setPrototypeOf(Probe, Bare);
+    const probe = new Probe();
+    if (!(probe instanceof EventTarget) || Reflect.ownKeys(probe).length !== 0) return null;
+    adoptEventTargetInternals(probe);
+    let target: unknown = null;
+    const listener = (event: Event) => (target = event.target);
+    probe.addEventListener("probe", listener);
+    probe.dispatchEvent(new Event("probe"));
+    probe.removeEventListener("probe", listener);
+    let after = 0;
+    probe.dispatchEvent(new Event("probe"));
+    probe.addEventListener("probe", () => after++, { once: true });
+    probe.dispatchEvent(new CustomEvent("probe", { detail: 1 }));
+    probe.dispatchEvent(new Event("probe"));
+    return target === probe && after === 1 ? Bare : null;
+  } catch {
+    return null;
+  }
+}
+
+const lazyBase = findLazyBase();
+if (lazyBase !== null) Object.setPrototypeOf(Emitter, lazyBase);
 
 /**
  * Waits for one event and resolves to its listener arguments, like Node's

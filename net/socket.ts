@@ -395,7 +395,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     // A write made while connecting returned false: if the connection takes it
     // all without pushing back, no `drain` would come from it, so say it here.
     if (needDrain && accepted) queueMicrotask(() => this.#onDrain());
-    if (this.#writeEnded) conn.end(this.#onFinish);
+    if (this.#writeEnded) conn.end((error) => this.#onFinish(error));
   }
 
   // ---- the connection calls these ----------------------------------------------
@@ -451,7 +451,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     this.destroy(error);
   }
 
-  #onFinish = (error?: NetError): void => {
+  #onFinish(error?: NetError): void {
     if (error !== undefined) {
       this.destroy(error);
       return;
@@ -460,7 +460,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     this.#finished = true;
     this.#self.emit("finish");
     this.#maybeClose();
-  };
+  }
 
   #maybeClose(): void {
     if (this.#readEnded && this.#finished && !this.#destroyed) this.destroy();
@@ -492,7 +492,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   }
 
   /** Hands the read-ahead bytes to `data` listeners (or the stream), then the end. */
-  #drainBuffer = (): void => {
+  #drainBuffer(): void {
     const buffer = this.#buffer;
     this.#buffer = null;
     this.#buffered = 0;
@@ -516,7 +516,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     this.#draining = false;
     if (this.#endPending && !this.#destroyed) this.#deliverEnd();
     else this.#updateReading();
-  };
+  }
 
   /** Starts reading when the first `data` listener comes, as Node does. */
   protected override listenerAdded(type: string): void {
@@ -556,7 +556,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     if ((this.#buffered > 0 || this.#endPending) && !this.#draining) {
       // As Node does, buffered bytes flow from a later microtask, not from inside resume().
       this.#draining = true;
-      queueMicrotask(this.#drainBuffer);
+      queueMicrotask(() => this.#drainBuffer());
     }
     this.#updateReading();
     return this;
@@ -592,7 +592,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
         this.#controller = controller;
         if (this.#buffered > 0 || this.#endPending) {
           this.#draining = true;
-          queueMicrotask(this.#drainBuffer);
+          queueMicrotask(() => this.#drainBuffer());
         } else if (this.#readEnded || this.#destroyed) {
           this.#controller = null;
           controller.close();
@@ -674,7 +674,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     if (this.#writeEnded || this.#destroyed) return this;
     this.#writeEnded = true;
     const conn = this.#conn;
-    if (conn !== null) conn.end(this.#onFinish);
+    if (conn !== null) conn.end((error) => this.#onFinish(error));
     return this;
   }
 
@@ -822,7 +822,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     }
     if (ms > 0 && !this.#destroyed) {
       this.#lastActive = performance.now();
-      this.#timer = unrefTimeout(this.#onTimer, ms);
+      this.#timer = unrefTimeout(() => this.#onTimer(), ms);
     }
     return this;
   }
@@ -835,11 +835,11 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   #touch(): void {
     this.#lastActive = performance.now();
     if (this.#timer === undefined && !this.#destroyed) {
-      this.#timer = unrefTimeout(this.#onTimer, this.#timeoutMs);
+      this.#timer = unrefTimeout(() => this.#onTimer(), this.#timeoutMs);
     }
   }
 
-  #onTimer = (): void => {
+  #onTimer(): void {
     this.#timer = undefined;
     if (this.#destroyed || this.#timeoutMs === 0) return;
     const idle = performance.now() - this.#lastActive;
@@ -847,8 +847,8 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
       this.#self.emit("timeout");
       return; // re-armed by the next activity
     }
-    this.#timer = unrefTimeout(this.#onTimer, this.#timeoutMs - idle);
-  };
+    this.#timer = unrefTimeout(() => this.#onTimer(), this.#timeoutMs - idle);
+  }
 
   #clearTimer(): void {
     if (this.#timer !== undefined) {
