@@ -65,6 +65,7 @@ export class DenoStreamConn implements Conn {
   // Reading (handler mode).
   #handler: ConnHandler | null = null;
   #owned = true;
+  #userBuffer: Uint8Array | null = null;
   #paused = false;
   #pumping = false;
   #readEnded = false;
@@ -83,8 +84,13 @@ export class DenoStreamConn implements Conn {
   #ending: Callback[] | null = null;
   #writeClosed = false;
 
-  constructor(conn: DenoConn) {
+  /**
+   * @param conn the Deno connection
+   * @param readBuffer where handler-mode reads go when `attach` names no buffer
+   */
+  constructor(conn: DenoConn, readBuffer?: Uint8Array) {
     this.#conn = conn;
+    if (readBuffer !== undefined) this.#userBuffer = readBuffer;
   }
 
   get localAddr(): Addr {
@@ -162,7 +168,8 @@ export class DenoStreamConn implements Conn {
       throw new NetError("EINVAL", "attach() called twice", { syscall: "read" });
     }
     this.#handler = handler;
-    this.#owned = options.chunks !== "borrowed";
+    this.#userBuffer = options.buffer ?? this.#userBuffer;
+    this.#owned = options.chunks !== "borrowed" && this.#userBuffer === null;
     this.#paused = options.paused ?? false;
     if (!this.#paused) this.#startPump();
   }
@@ -213,6 +220,7 @@ export class DenoStreamConn implements Conn {
 
   /** Where the next read goes: the free part of the slab (owned), or the one buffer. */
   #nextView(): Uint8Array {
+    if (this.#userBuffer !== null) return this.#userBuffer;
     const size = this.#readSize;
     let buffer = this.#buffer;
     if (!this.#owned) {
@@ -228,6 +236,7 @@ export class DenoStreamConn implements Conn {
 
   /** The chunk for `n` bytes read into `view`; adapts the read size. */
   #chunk(view: Uint8Array, n: number): Uint8Array {
+    if (this.#userBuffer !== null) return view.subarray(0, n);
     const size = view.length;
     if (n === size && size < MAX_READ_SIZE) this.#readSize = size * 2;
     else if (n < size >>> 3 && size > INITIAL_READ_SIZE) this.#readSize = size >>> 1;

@@ -38,6 +38,8 @@ let onSocketEnd: (this: net.Socket) => void;
 let onSocketError: (this: net.Socket, error: Error) => void;
 let onSocketClose: (this: net.Socket) => void;
 let onSocketDrain: (this: net.Socket) => void;
+/** Node's `onread` callback for connections opened with a read buffer. */
+export let onSocketRead: (this: net.Socket, nread: number, buffer: Uint8Array) => boolean;
 
 /** A `Conn` over a connected `net.Socket` created with `allowHalfOpen: true`. */
 export class NodeConn implements Conn {
@@ -57,6 +59,11 @@ export class NodeConn implements Conn {
     onSocketDrain = function () {
       (this as TaggedSocket)[kConn].#onDrain();
     };
+    onSocketRead = function (nread, buffer) {
+      const conn = (this as TaggedSocket)[kConn];
+      conn.#onData(buffer.subarray(0, nread));
+      return !conn.#paused;
+    };
   }
 
   readonly #socket: net.Socket;
@@ -64,6 +71,9 @@ export class NodeConn implements Conn {
   #localAddr: Addr | undefined;
   #remoteAddr: Addr | undefined;
   #handler: ConnHandler | null = null;
+  #nativeBuffer: Uint8Array | null = null;
+  #copyBuffer: Uint8Array | null = null;
+  #owned = true;
   #reading = false;
   #queue: Uint8Array[] = [];
   #queued = 0;
@@ -79,9 +89,17 @@ export class NodeConn implements Conn {
    * @param socket a connected socket created with `allowHalfOpen: true`
    * @param unix the local and remote paths, for a Unix domain socket ("" when unnamed)
    */
-  constructor(socket: net.Socket, unix?: { local: string; remote: string }) {
+  constructor(
+    socket: net.Socket,
+    unix?: { local: string; remote: string },
+    nativeReadBuffer?: Uint8Array,
+  ) {
     this.#socket = socket;
     this.#unix = unix;
+    if (nativeReadBuffer !== undefined) {
+      this.#nativeBuffer = nativeReadBuffer;
+      this.#reading = true; // Node reads into the buffer and calls onSocketRead
+    }
     (socket as TaggedSocket)[kConn] = this;
     socket.on("end", onSocketEnd);
     socket.on("error", onSocketError);
@@ -123,9 +141,13 @@ export class NodeConn implements Conn {
   #onData(chunk: Uint8Array): void {
     const handler = this.#handler;
     if (handler !== null && this.#queued === 0) {
-      handler.onData(chunk);
+      if (this.#copyBuffer !== null) this.#deliverCopied(handler, chunk);
+      // Node's own chunks are fresh; those read into a native buffer are borrowed.
+      else if (this.#nativeBuffer !== null && this.#owned) handler.onData(chunk.slice());
+      else handler.onData(chunk);
       return;
     }
+    if (this.#nativeBuffer !== null) chunk = chunk.slice(); // kept past this call
     const pending = this.#pending;
     if (pending !== null && this.#queued === 0) {
       this.#pending = null;
@@ -297,6 +319,12 @@ export class NodeConn implements Conn {
       throw new NetError("EINVAL", "attach() called twice", { syscall: "read" });
     }
     this.#handler = handler;
+    this.#owned = options.chunks !== "borrowed";
+    const buffer = options.buffer;
+    if (buffer !== undefined) {
+      this.#owned = false;
+      if (buffer !== this.#nativeBuffer) this.#copyBuffer = buffer;
+    }
     if (this.#pending !== null) {
       const pending = this.#pending;
       this.#pending = null;
@@ -309,13 +337,30 @@ export class NodeConn implements Conn {
     if (!this.#paused) this.#socket.resume();
   }
 
+  /** Copies `chunk` into the caller's read buffer, one buffer-full at a time. */
+  #deliverCopied(handler: ConnHandler, chunk: Uint8Array): void {
+    const buffer = this.#copyBuffer as Uint8Array;
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#paused || this.#closed) {
+        this.#enqueue(chunk.subarray(at)); // the rest waits for resume()
+        return;
+      }
+      const n = Math.min(buffer.length, chunk.length - at);
+      buffer.set(chunk.subarray(at, at + n));
+      at += n;
+      handler.onData(buffer.subarray(0, n));
+    }
+  }
+
   /** Hands chunks read the promise way to the handler, then the end if it came. */
   #flushQueue(): void {
     const handler = this.#handler as ConnHandler;
     while (this.#queue.length > 0 && !this.#paused && !this.#closed) {
       const chunk = this.#queue.shift() as Uint8Array;
       this.#queued -= chunk.length;
-      handler.onData(chunk);
+      if (this.#copyBuffer !== null) this.#deliverCopied(handler, chunk);
+      else handler.onData(chunk);
     }
     if (this.#queued > 0 || this.#paused) return;
     if (this.#ended && !this.#endDelivered && !this.#closed && this.#error === null) {

@@ -165,7 +165,7 @@ export const denoTransport: Transport = {
         transport: "tcp",
         ...(signal ? { signal } : {}),
       });
-      return new DenoStreamConn(conn);
+      return new DenoStreamConn(conn, options.readBuffer);
     } catch (error) {
       if (signal?.aborted) throw aborted(target, signal);
       throw toNetError(error, "connect", target);

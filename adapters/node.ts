@@ -14,7 +14,7 @@
 import * as net from "node:net";
 import { familyOf, formatTarget } from "./_addr.ts";
 import { systemLookup } from "./_lookup.ts";
-import { NodeConn } from "./_node_conn.ts";
+import { NodeConn, onSocketRead } from "./_node_conn.ts";
 import { bindNodeDatagram } from "./_node_datagram.ts";
 import { NetError, toNetError } from "./errors.ts";
 import type {
@@ -123,6 +123,7 @@ function connectSocket(
   target: string,
   signal: AbortSignal | undefined,
   unix?: { local: string; remote: string },
+  readBuffer?: Uint8Array,
 ): Promise<Conn> {
   if (signal?.aborted) return Promise.reject(aborted(target, signal));
   return new Promise((resolve, reject) => {
@@ -139,7 +140,7 @@ function connectSocket(
     };
     const onConnect = () => {
       cleanup();
-      resolve(new NodeConn(socket, unix));
+      resolve(new NodeConn(socket, unix, readBuffer));
     };
     const cleanup = () => {
       socket.off("error", onError);
@@ -197,10 +198,22 @@ export const nodeTransport: Transport = {
 
   connect(options: ConnectOptions): Promise<Conn> {
     const hostname = options.hostname ?? "127.0.0.1";
+    const readBuffer = options.readBuffer;
     return connectSocket(
-      { port: options.port, host: hostname, allowHalfOpen: true, noDelay: true },
+      {
+        port: options.port,
+        host: hostname,
+        allowHalfOpen: true,
+        noDelay: true,
+        // Node reads straight into the caller's buffer (no memory taken per read).
+        ...(readBuffer === undefined
+          ? {}
+          : { onread: { buffer: readBuffer, callback: onSocketRead } }),
+      },
       formatTarget(hostname, options.port),
       options.signal,
+      undefined,
+      readBuffer,
     );
   },
 

@@ -86,6 +86,13 @@ export interface AttachOptions {
   chunks?: "owned" | "borrowed";
   /** Start with reading paused (default `false`): nothing is read until `resume()`. */
   paused?: boolean;
+  /**
+   * Read into this caller's buffer: every chunk is a view of it (borrowed, valid
+   * until `onData` returns). No memory is taken per read. On Node, bytes are
+   * copied into it unless the connection was opened with the same buffer as
+   * `ConnectOptions.readBuffer` (then Node reads into it itself).
+   */
+  buffer?: Uint8Array;
 }
 
 /**
@@ -197,6 +204,12 @@ export interface ConnectOptions {
   hostname?: string;
   /** Aborts the connection attempt. */
   signal?: AbortSignal;
+  /**
+   * The buffer handler-mode reads will go to (see `AttachOptions.buffer`). Node
+   * reads into it itself when given here (its `onread` option), which saves the
+   * memory Node otherwise takes per read.
+   */
+  readBuffer?: Uint8Array;
 }
 
 /** Options for {@linkcode Transport.listenUnix} and {@linkcode Transport.connectUnix}. */

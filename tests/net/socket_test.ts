@@ -519,3 +519,65 @@ test(`net (${rt}): an aborted signal destroys the socket`, async () => {
   await once(client, "close");
   await closeServer(server);
 });
+
+test(`net (${rt}): onread reads into one buffer, without data events`, async () => {
+  const message = pattern(300_000);
+  const server = createServer((socket) => {
+    socket.resume();
+    socket.end(message);
+  });
+  const port = await listening(server);
+  const buffer = new Uint8Array(4096);
+  const received: Uint8Array[] = [];
+  let dataEvents = 0;
+  let calls = 0;
+  const client = connect({
+    port,
+    host: "127.0.0.1",
+    onread: {
+      buffer,
+      callback(bytesRead, into) {
+        assert.equal(into, buffer);
+        assert.ok(bytesRead > 0 && bytesRead <= buffer.length);
+        received.push(into.slice(0, bytesRead));
+        // Pause once on the third read, resume shortly after.
+        if (++calls === 3) {
+          setTimeout(() => client.resume(), 20);
+          return false;
+        }
+      },
+    },
+  });
+  client.on("data", () => dataEvents++);
+  const closed = once(client, "close");
+  await once(client, "end");
+  assert.deepEqual(concat(received), message);
+  assert.equal(dataEvents, 0);
+  assert.equal(client.bytesRead, message.length);
+  await closed;
+  await closeServer(server);
+});
+
+test(`net (${rt}): onread on a server's socket (bytes copied in on Node)`, async () => {
+  const message = pattern(100_000);
+  const received: Uint8Array[] = [];
+  // Servers build their sockets from an accepted adapter connection, as here.
+  const listener = await transport.listen({ port: 0, hostname: "127.0.0.1" });
+  const accepted = listener.accept();
+  const client = connect({ port: (listener.addr as { port: number }).port, host: "127.0.0.1" });
+  const conn = await accepted;
+  assert.ok(conn !== null);
+  const buffer = new Uint8Array(1000);
+  const socket = new Socket({
+    conn,
+    onread: { buffer, callback: (n, into) => void received.push(into.slice(0, n)) },
+  });
+  const ended = once(socket, "end");
+  const clientClosed = once(client, "close");
+  client.resume();
+  client.end(message);
+  await ended;
+  assert.deepEqual(concat(received), message);
+  await clientClosed;
+  listener.close();
+});
