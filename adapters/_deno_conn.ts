@@ -7,12 +7,15 @@
 // memory, so idle connections stay cheap), doubles while reads fill it (to
 // 64 KiB), and halves while reads use little of it.
 //
-// Owned chunks (what `data` events need: the listener may keep them) are views
-// into a slab that successive reads fill one after the other, so no byte is
-// copied and fresh memory is taken once per slab, not once per read: for reads
-// of 16 KiB and more a slab holds four reads, which cuts the cost of allocating
-// (zero-filling, and garbage-collecting) per read to a quarter. A kept chunk pins
-// its slab, at most 256 KiB. Borrowed chunks reuse one buffer.
+// Owned chunks (what `data` events need: the listener may keep them) cost fresh
+// memory, and fresh memory is what costs: allocating, zero-filling, page faults,
+// collecting. Small reads (below 16 KiB) go into the connection's one buffer
+// and are copied out into a pool shared by every connection, as Node's Buffer
+// pool does (one allocation per 16 KiB of small chunks; a kept chunk pins at
+// most that). Large reads go into a slab that four reads fill one after the
+// other, and are handed out as views of it, with no copy (a kept chunk pins at
+// most 256 KiB). Borrowed chunks reuse the one buffer; a caller's buffer
+// (`attach({ buffer })`) is read into directly.
 //
 // Writing: one write in flight at a time; what is sent meanwhile queues and goes
 // out in one write (small chunks are joined up to 64 KiB).
@@ -35,6 +38,28 @@ export const WRITE_HIGH_WATER = 16384;
 const JOIN_LIMIT = 65536;
 
 type Callback = (error?: NetError) => void;
+
+/** Small owned chunks are copied into this pool, shared by every connection. */
+const POOL_SIZE = 16384;
+let pool = new Uint8Array(POOL_SIZE);
+let poolOffset = 0;
+
+/**
+ * A fresh copy of `bytes[0, n)`: carved from the shared pool when small (one
+ * allocation per 16 KiB, not per read; a kept chunk pins at most that much),
+ * its own allocation otherwise.
+ */
+function copyToPool(bytes: Uint8Array, n: number): Uint8Array {
+  if (n > POOL_SIZE >>> 3) return bytes.slice(0, n);
+  if (POOL_SIZE - poolOffset < n) {
+    pool = new Uint8Array(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const chunk = pool.subarray(poolOffset, poolOffset + n);
+  chunk.set(n === bytes.length ? bytes : bytes.subarray(0, n));
+  poolOffset = (poolOffset + n + 7) & ~7; // keep chunks 8-byte aligned
+  return chunk;
+}
 
 /** A Deno address as ours. */
 export function toAddr(addr: DenoNetAddr | DenoUnixAddr): Addr {
@@ -218,17 +243,24 @@ export class DenoStreamConn implements Conn {
     }
   }
 
-  /** Where the next read goes: the free part of the slab (owned), or the one buffer. */
+  /**
+   * Where the next read goes: the caller's buffer; the connection's one buffer
+   * (borrowed chunks, and small owned reads, copied out after); or the free part
+   * of the slab (large owned reads).
+   */
   #nextView(): Uint8Array {
     if (this.#userBuffer !== null) return this.#userBuffer;
     const size = this.#readSize;
     let buffer = this.#buffer;
-    if (!this.#owned) {
-      if (buffer === null || buffer.length !== size) buffer = this.#buffer = new Uint8Array(size);
+    if (!this.#owned || size < SLAB_THRESHOLD) {
+      if (buffer === null || buffer.length !== size) {
+        buffer = this.#buffer = new Uint8Array(size);
+        this.#offset = 0;
+      }
       return buffer;
     }
     if (buffer === null || buffer.length - this.#offset < size) {
-      buffer = this.#buffer = new Uint8Array(size >= SLAB_THRESHOLD ? size * SLAB_READS : size);
+      buffer = this.#buffer = new Uint8Array(size * SLAB_READS);
       this.#offset = 0;
     }
     return buffer.subarray(this.#offset, this.#offset + size);
@@ -240,7 +272,9 @@ export class DenoStreamConn implements Conn {
     const size = view.length;
     if (n === size && size < MAX_READ_SIZE) this.#readSize = size * 2;
     else if (n < size >>> 3 && size > INITIAL_READ_SIZE) this.#readSize = size >>> 1;
-    if (this.#owned) this.#offset += n;
+    if (!this.#owned) return view.subarray(0, n);
+    if (size < SLAB_THRESHOLD) return copyToPool(view, n);
+    this.#offset += n;
     return view.subarray(0, n);
   }
 
