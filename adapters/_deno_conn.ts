@@ -39,6 +39,8 @@ const JOIN_LIMIT = 65536;
 
 type Callback = (error?: NetError) => void;
 
+const EMPTY: Uint8Array[] = [];
+
 /** Small owned chunks are copied into this pool, shared by every connection. */
 const POOL_SIZE = 16384;
 let pool = new Uint8Array(POOL_SIZE);
@@ -99,7 +101,7 @@ export class DenoStreamConn implements Conn {
   #readSize = INITIAL_READ_SIZE;
 
   // Writing.
-  #queue: Uint8Array[] = [];
+  #queue: Uint8Array[] = EMPTY;
   #queueCallbacks: Array<Callback | undefined> | null = null;
   #inflight: Uint8Array | null = null;
   #inflightCallbacks: Callback[] | null = null;
@@ -178,7 +180,7 @@ export class DenoStreamConn implements Conn {
     if (this.#inflightCallbacks !== null) pending.push(...this.#inflightCallbacks);
     for (const callback of this.#queueCallbacks ?? []) if (callback) pending.push(callback);
     if (this.#ending !== null) pending.push(...this.#ending);
-    this.#queue = [];
+    this.#queue = EMPTY;
     this.#queueCallbacks = null;
     this.#inflightCallbacks = null;
     this.#ending = null;
@@ -295,6 +297,7 @@ export class DenoStreamConn implements Conn {
     if (this.#inflight === null && this.#corked === 0) {
       this.#startWrite(bytes, callback === undefined ? null : [callback]);
     } else {
+      if (this.#queue === EMPTY) this.#queue = [];
       this.#queue.push(bytes);
       if (callback !== undefined) {
         const callbacks = this.#queueCallbacks ??= [];
@@ -334,16 +337,26 @@ export class DenoStreamConn implements Conn {
   #startWrite(bytes: Uint8Array, callbacks: Callback[] | null): void {
     this.#inflight = bytes;
     this.#inflightCallbacks = callbacks;
-    this.#conn.write(bytes).then(this.#onWritten, this.#onWriteFailed);
+    this.#writeNow(bytes);
   }
 
-  #onWritten = (n: number): void => {
+  /** One write, continued by two functions made once per connection, on its first write. */
+  #writeNow(bytes: Uint8Array): void {
+    const onWritten = this.#onWritten ??= (n: number) => this.#written(n);
+    const onFailed = this.#onWriteFailed ??= (error: unknown) => this.#writeFailed(error);
+    this.#conn.write(bytes).then(onWritten, onFailed);
+  }
+
+  #onWritten: ((n: number) => void) | null = null;
+  #onWriteFailed: ((error: unknown) => void) | null = null;
+
+  #written(n: number): void {
     if (this.#closed) return;
     const inflight = this.#inflight as Uint8Array;
     this.#queued -= n;
     if (n < inflight.length) {
       this.#inflight = inflight.subarray(n);
-      this.#conn.write(this.#inflight).then(this.#onWritten, this.#onWriteFailed);
+      this.#writeNow(this.#inflight);
       return;
     }
     const callbacks = this.#inflightCallbacks;
@@ -352,12 +365,12 @@ export class DenoStreamConn implements Conn {
     callAll(callbacks);
     if (this.#closed) return;
     this.#next();
-  };
+  }
 
-  #onWriteFailed = (error: unknown): void => {
+  #writeFailed(error: unknown): void {
     if (this.#closed) return;
     this.#fail(toNetError(error, "write"));
-  };
+  }
 
   /** Starts the next write from the queue, or finishes: drain, then FIN. */
   #next(): void {
@@ -424,7 +437,7 @@ export class DenoStreamConn implements Conn {
     if (this.#inflightCallbacks !== null) pending.push(...this.#inflightCallbacks);
     for (const callback of this.#queueCallbacks ?? []) if (callback) pending.push(callback);
     if (this.#ending !== null) pending.push(...this.#ending);
-    this.#queue = [];
+    this.#queue = EMPTY;
     this.#queueCallbacks = null;
     this.#inflight = null;
     this.#inflightCallbacks = null;

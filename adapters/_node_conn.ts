@@ -12,6 +12,10 @@ import { familyOf } from "./_addr.ts";
 import { NetError, toNetError } from "./errors.ts";
 import type { Addr, AttachOptions, Conn, ConnHandler } from "./types.ts";
 
+const EMPTY: Uint8Array[] = [];
+const CLOSE_HOOKED = 1;
+const DRAIN_HOOKED = 2;
+
 /** Bytes that may wait unread (promise way) before the socket is paused. */
 export const READ_HIGH_WATER = 65536;
 
@@ -75,7 +79,9 @@ export class NodeConn implements Conn {
   #copyBuffer: Uint8Array | null = null;
   #owned = true;
   #reading = false;
-  #queue: Uint8Array[] = [];
+  #queue: Uint8Array[] = EMPTY;
+  /** Which optional socket listeners are on: CLOSE_HOOKED, DRAIN_HOOKED. */
+  #hooked = 0;
   #queued = 0;
   #paused = false;
   #ended = false;
@@ -101,10 +107,10 @@ export class NodeConn implements Conn {
       this.#reading = true; // Node reads into the buffer and calls onSocketRead
     }
     (socket as TaggedSocket)[kConn] = this;
+    // `end` and `error` always; `close` and `drain` only once something waits for
+    // them (an idle connection in handler mode needs neither).
     socket.on("end", onSocketEnd);
     socket.on("error", onSocketError);
-    socket.on("close", onSocketClose);
-    socket.on("drain", onSocketDrain);
   }
 
   get localAddr(): Addr {
@@ -200,6 +206,7 @@ export class NodeConn implements Conn {
   // ---- the promise way -------------------------------------------------------
 
   #enqueue(chunk: Uint8Array): void {
+    if (this.#queue === EMPTY) this.#queue = [];
     this.#queue.push(chunk);
     this.#queued += chunk.length;
     if (!this.#paused && this.#queued > READ_HIGH_WATER) {
@@ -215,6 +222,18 @@ export class NodeConn implements Conn {
       if (this.#error !== null && !this.#closed) pending.reject(this.#error);
       else pending.resolve(null);
     }
+  }
+
+  #hookClose(): void {
+    if ((this.#hooked & CLOSE_HOOKED) !== 0) return;
+    this.#hooked |= CLOSE_HOOKED;
+    this.#socket.on("close", onSocketClose);
+  }
+
+  #hookDrain(): void {
+    if ((this.#hooked & DRAIN_HOOKED) !== 0) return;
+    this.#hooked |= DRAIN_HOOKED;
+    this.#socket.on("drain", onSocketDrain);
   }
 
   #wakeWriters(): void {
@@ -237,6 +256,7 @@ export class NodeConn implements Conn {
       );
     }
     this.#startReading();
+    this.#hookClose();
     if (this.#queued > 0) return Promise.resolve(this.#take(into));
     if (this.#closed) return Promise.resolve(null);
     if (this.#error !== null) return Promise.reject(this.#error);
@@ -285,6 +305,8 @@ export class NodeConn implements Conn {
       );
     }
     if (socket.write(bytes)) return Promise.resolve();
+    this.#hookClose();
+    this.#hookDrain();
     return new Promise((resolve, reject) => {
       (this.#drainWaiters ??= []).push(() => {
         if (this.#error !== null) reject(this.#error);
@@ -395,10 +417,11 @@ export class NodeConn implements Conn {
       }
       return false;
     }
-    if (callback === undefined) return socket.write(bytes);
-    return socket.write(bytes, (error) => {
+    const accepted = callback === undefined ? socket.write(bytes) : socket.write(bytes, (error) => {
       callback(error ? toNetError(error, "write") : undefined);
     });
+    if (!accepted) this.#hookDrain();
+    return accepted;
   }
 
   cork(): void {

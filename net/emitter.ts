@@ -130,12 +130,13 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * {@linkcode once} can infer an emitter's events from its type.
    */
   declare readonly "~events"?: Events;
-  // Event names and their listeners (one function, or an array copied on change),
-  // in two small parallel arrays: a socket has a handful of event types, and
-  // arrays cost less memory per idle socket than a dictionary or a Map.
-  #types: string[] | null = null;
+  // Event names and their listeners (one function, or an array copied on change)
+  // in one small array, [type, listeners, type, listeners, ...], replaced by an
+  // exactly sized copy when a type comes or goes: a socket has a handful of event
+  // types, and this costs an idle socket far less than a dictionary, a Map, or
+  // arrays grown by push (which reserve room for 17).
+  #events: Array<string | AnyListener | AnyListener[]> | null = null;
   #adopted = false;
-  #lists: Array<AnyListener | AnyListener[]> | null = null;
   #dom: Map<string, DomEntry[]> | null = null;
 
   /**
@@ -284,12 +285,11 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * ```
    */
   removeAllListeners(type?: keyof Events & string): this {
-    if (type === undefined) {
-      this.#types = this.#lists = null;
-      return this;
+    if (type === undefined) this.#events = null;
+    else {
+      const at = this.#find(type);
+      if (at >= 0) this.#delete(at);
     }
-    const index = this.#types?.indexOf(type) ?? -1;
-    if (index >= 0) this.#delete(index);
     return this;
   }
 
@@ -312,10 +312,10 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    */
   emit<K extends keyof Events & string>(type: K, ...args: Events[K]): boolean {
     let heard = false;
-    const types = this.#types;
-    const index = types === null ? -1 : types.indexOf(type);
-    if (index >= 0) {
-      const listeners = (this.#lists as Array<AnyListener | AnyListener[]>)[index];
+    const events = this.#events;
+    const at = events === null ? -1 : this.#find(type);
+    if (at >= 0) {
+      const listeners = (events as unknown[])[at + 1] as AnyListener | AnyListener[];
       heard = true;
       if (typeof listeners === "function") listeners.apply(this, args);
       else for (let i = 0; i < listeners.length; i++) listeners[i].apply(this, args);
@@ -390,7 +390,9 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * ```
    */
   eventNames(): Array<keyof Events & string> {
-    const names = new Set<string>(this.#types ?? []);
+    const names = new Set<string>();
+    const events = this.#events ?? [];
+    for (let i = 0; i < events.length; i += 2) names.add(events[i] as string);
     for (const type of this.#dom?.keys() ?? []) names.add(type);
     return [...names] as Array<keyof Events & string>;
   }
@@ -546,50 +548,68 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    */
   protected listenerAdded(_type: string): void {}
 
-  #get(type: string): AnyListener | AnyListener[] | undefined {
-    const index = this.#types?.indexOf(type) ?? -1;
-    return index < 0 ? undefined : (this.#lists as Array<AnyListener | AnyListener[]>)[index];
+  /** Where `type` is in `#events` (an even index), or -1. */
+  #find(type: string): number {
+    const events = this.#events;
+    if (events === null) return -1;
+    for (let i = 0; i < events.length; i += 2) if (events[i] === type) return i;
+    return -1;
   }
 
-  #delete(index: number): void {
-    const types = this.#types as string[];
-    const lists = this.#lists as Array<AnyListener | AnyListener[]>;
-    types.splice(index, 1);
-    lists.splice(index, 1);
+  #get(type: string): AnyListener | AnyListener[] | undefined {
+    const at = this.#find(type);
+    return at < 0 ? undefined : (this.#events as unknown[])[at + 1] as AnyListener | AnyListener[];
+  }
+
+  #delete(at: number): void {
+    const events = this.#events as Array<string | AnyListener | AnyListener[]>;
+    if (events.length === 2) {
+      this.#events = null;
+      return;
+    }
+    const next = new Array<string | AnyListener | AnyListener[]>(events.length - 2);
+    for (let i = 0, j = 0; i < events.length; i++) {
+      if (i !== at && i !== at + 1) next[j++] = events[i];
+    }
+    this.#events = next;
   }
 
   #add(type: string, listener: AnyListener, prepend: boolean): void {
-    const types = this.#types ??= [];
-    const lists = this.#lists ??= [];
-    const index = types.indexOf(type);
-    if (index < 0) {
-      types.push(type);
-      lists.push(listener);
+    const at = this.#find(type);
+    if (at < 0) {
+      // An exactly sized copy (a spread or a push would reserve spare room).
+      const events = this.#events ?? [];
+      const next = new Array<string | AnyListener | AnyListener[]>(events.length + 2);
+      for (let i = 0; i < events.length; i++) next[i] = events[i];
+      next[events.length] = type;
+      next[events.length + 1] = listener;
+      this.#events = next;
     } else {
       // Copy on change: an emit that is iterating the old list is not disturbed.
-      const existing = lists[index];
+      const events = this.#events as Array<string | AnyListener | AnyListener[]>;
+      const existing = events[at + 1] as AnyListener | AnyListener[];
       const list = typeof existing === "function" ? [existing] : existing;
-      lists[index] = prepend ? [listener, ...list] : [...list, listener];
+      events[at + 1] = prepend ? [listener, ...list] : [...list, listener];
     }
     this.listenerAdded(type);
   }
 
   #remove(type: string, listener: AnyListener): void {
-    const index = this.#types?.indexOf(type) ?? -1;
-    if (index < 0) return;
-    const lists = this.#lists as Array<AnyListener | AnyListener[]>;
-    const existing = lists[index];
+    const at = this.#find(type);
+    if (at < 0) return;
+    const events = this.#events as Array<string | AnyListener | AnyListener[]>;
+    const existing = events[at + 1] as AnyListener | AnyListener[];
     const matches = (candidate: AnyListener) =>
       candidate === listener || (candidate as Partial<OnceWrapper>).listener === listener;
     if (typeof existing === "function") {
-      if (matches(existing)) this.#delete(index);
+      if (matches(existing)) this.#delete(at);
       return;
     }
-    const at = existing.findLastIndex(matches);
-    if (at < 0) return;
-    const rest = existing.filter((_, i) => i !== at);
-    if (rest.length === 0) this.#delete(index);
-    else lists[index] = rest.length === 1 ? rest[0] : rest;
+    const index = existing.findLastIndex(matches);
+    if (index < 0) return;
+    const rest = existing.filter((_, i) => i !== index);
+    if (rest.length === 0) this.#delete(at);
+    else events[at + 1] = rest.length === 1 ? rest[0] : rest;
   }
 
   #forget(type: string, listener: EventListenerOrEventListenerObject, capture: boolean): void {

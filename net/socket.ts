@@ -118,6 +118,21 @@ export interface AddressInfo {
 /** Called once written bytes are handed to the system (`null`), or with the error. */
 export type WriteCallback = (error?: Error | null) => void;
 
+// The bits of Socket.#flags.
+const ALLOW_HALF_OPEN = 1;
+const NO_DELAY = 2;
+const KEEP_ALIVE = 4;
+const REF = 8;
+const CONNECTING = 16;
+const CONN_PAUSED = 32;
+const END_PENDING = 64;
+const DRAINING = 128;
+const READ_ENDED = 256;
+const WRITE_ENDED = 512;
+const FINISHED = 1024;
+const DESTROYED = 2048;
+const CLOSE_EMITTED = 4096;
+
 /** `write()` returns `false` once this many bytes wait (the adapters' high-water mark too). */
 const WRITE_HIGH_WATER = 16384;
 /** Bytes read ahead and kept while nobody reads (not flowing), as Node's 16 KiB. */
@@ -210,31 +225,20 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   errored: Error | null = null;
 
   #transport: Transport;
+  /** The socket's yes/no state, one bit each (see the flag constants): one slot, not 13. */
+  #flags = REF;
   #conn: Conn | null = null;
   #bridge: Bridge | null = null;
-  #allowHalfOpen: boolean;
-  #noDelay: boolean;
-  #keepAlive: boolean;
   #keepAliveDelay: number;
-  #ref = true;
 
-  #connecting = false;
   #connectController: AbortController | null = null;
   #pendingWrites: Array<[Uint8Array, WriteCallback | undefined]> | null = null;
   #pendingBytes = 0;
   #bytesWritten = 0;
 
   #flowing: boolean | null = null;
-  #connPaused = false;
   #buffer: Uint8Array[] | null = null;
   #buffered = 0;
-  #endPending = false;
-  #draining = false;
-  #readEnded = false;
-  #writeEnded = false;
-  #finished = false;
-  #destroyed = false;
-  #closeEmitted = false;
 
   #timeoutMs = 0;
   #timer: Timer | undefined;
@@ -256,9 +260,9 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   constructor(options: SocketOptions = {}) {
     super();
     this.#transport = options.transport ?? runtimeTransport;
-    this.#allowHalfOpen = options.allowHalfOpen ?? false;
-    this.#noDelay = options.noDelay ?? true;
-    this.#keepAlive = options.keepAlive ?? false;
+    this.#set(ALLOW_HALF_OPEN, options.allowHalfOpen ?? false);
+    this.#set(NO_DELAY, options.noDelay ?? true);
+    this.#set(KEEP_ALIVE, options.keepAlive ?? false);
     this.#keepAliveDelay = options.keepAliveInitialDelay ?? 0;
     this.#readableHighWaterMark = options.readableHighWaterMark ?? 1;
     if (options.onread !== undefined) {
@@ -275,6 +279,14 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
       }
     }
     if (options.conn !== undefined) this.#setConn(options.conn);
+  }
+
+  #is(flag: number): boolean {
+    return (this.#flags & flag) !== 0;
+  }
+
+  #set(flag: number, on: boolean): void {
+    this.#flags = on ? this.#flags | flag : this.#flags & ~flag;
   }
 
   // ---- connecting ------------------------------------------------------------
@@ -319,14 +331,14 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     maybeListener?: () => void,
   ): this {
     const [options, onConnect] = connectArguments(target, hostOrListener, maybeListener);
-    if (this.#connecting || this.#conn !== null) {
+    if (this.#is(CONNECTING) || this.#conn !== null) {
       throw new NetError("EINVAL", "connect() on a socket that is connecting or connected", {
         syscall: "connect",
       });
     }
-    if (this.#destroyed) throw closedError("connect");
+    if (this.#is(DESTROYED)) throw closedError("connect");
     if (onConnect !== undefined) this.#self.once("connect", onConnect);
-    this.#connecting = true;
+    this.#set(CONNECTING, true);
     const controller = this.#connectController = new AbortController();
     let timer: Timer | undefined;
     if (options.connectTimeout !== undefined && options.connectTimeout > 0) {
@@ -344,11 +356,11 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
       (conn) => {
         clearTimeout(timer);
         this.#connectController = null;
-        if (this.#destroyed) {
+        if (this.#is(DESTROYED)) {
           conn.close();
           return;
         }
-        this.#connecting = false;
+        this.#set(CONNECTING, false);
         this.#setConn(conn);
         this.#flushPending();
         this.#self.emit("connect");
@@ -357,7 +369,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
       (error: unknown) => {
         clearTimeout(timer);
         this.#connectController = null;
-        if (!this.#destroyed) this.destroy(error as Error);
+        if (!this.#is(DESTROYED)) this.destroy(error as Error);
       },
     );
     return this;
@@ -399,17 +411,17 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
 
   #setConn(conn: Conn): void {
     this.#conn = conn;
-    if (!this.#noDelay) conn.setNoDelay(false);
-    if (this.#keepAlive) conn.setKeepAlive(true, this.#keepAliveDelay);
-    if (!this.#ref) conn.setRef(false);
+    if (!this.#is(NO_DELAY)) conn.setNoDelay(false);
+    if (this.#is(KEEP_ALIVE)) conn.setKeepAlive(true, this.#keepAliveDelay);
+    if (!this.#is(REF)) conn.setRef(false);
     this.#bridge = new Bridge(this as unknown as Socket);
-    this.#connPaused = !this.#shouldRead();
+    this.#set(CONN_PAUSED, !this.#shouldRead());
     const onread = this.#onread;
     conn.attach(
       this.#bridge,
       onread === null
-        ? { paused: this.#connPaused }
-        : { paused: this.#connPaused, buffer: onread.buffer },
+        ? { paused: this.#is(CONN_PAUSED) }
+        : { paused: this.#is(CONN_PAUSED), buffer: onread.buffer },
     );
   }
 
@@ -426,7 +438,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     // A write made while connecting returned false: if the connection takes it
     // all without pushing back, no `drain` would come from it, so say it here.
     if (needDrain && accepted) queueMicrotask(() => this.#onDrain());
-    if (this.#writeEnded) conn.end((error) => this.#onFinish(error));
+    if (this.#is(WRITE_ENDED)) conn.end((error) => this.#onFinish(error));
   }
 
   // ---- the connection calls these ----------------------------------------------
@@ -441,13 +453,13 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
       return;
     }
     const controller = this.#controller;
-    if (controller !== null && !this.#draining) {
+    if (controller !== null && !this.#is(DRAINING)) {
       controller.enqueue(chunk);
       if (this.#flowing === true) this.#self.emit("data", chunk);
       if ((controller.desiredSize ?? 0) <= 0) this.#updateReading();
       return;
     }
-    if (this.#flowing === true && !this.#draining) {
+    if (this.#flowing === true && !this.#is(DRAINING)) {
       this.#self.emit("data", chunk);
       return;
     }
@@ -458,24 +470,24 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   }
 
   #onEnd(): void {
-    this.#readEnded = true;
-    if (this.#buffered > 0 || this.#draining) {
-      this.#endPending = true; // `end` comes once the buffered bytes are read
+    this.#set(READ_ENDED, true);
+    if (this.#buffered > 0 || this.#is(DRAINING)) {
+      this.#set(END_PENDING, true); // `end` comes once the buffered bytes are read
       return;
     }
     this.#deliverEnd();
   }
 
   #deliverEnd(): void {
-    this.#endPending = false;
+    this.#set(END_PENDING, false);
     const controller = this.#controller;
     if (controller !== null) {
       this.#controller = null;
       controller.close();
     }
     this.#self.emit("end");
-    if (this.#destroyed) return;
-    if (!this.#allowHalfOpen) this.end();
+    if (this.#is(DESTROYED)) return;
+    if (!this.#is(ALLOW_HALF_OPEN)) this.end();
     this.#maybeClose();
   }
 
@@ -493,14 +505,14 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
       this.destroy(error);
       return;
     }
-    if (this.#finished || this.#destroyed) return;
-    this.#finished = true;
+    if (this.#is(FINISHED) || this.#is(DESTROYED)) return;
+    this.#set(FINISHED, true);
     this.#self.emit("finish");
     this.#maybeClose();
   }
 
   #maybeClose(): void {
-    if (this.#readEnded && this.#finished && !this.#destroyed) this.destroy();
+    if (this.#is(READ_ENDED) && this.#is(FINISHED) && !this.#is(DESTROYED)) this.destroy();
   }
 
   // ---- reading -----------------------------------------------------------------
@@ -511,7 +523,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    * as Node reads ahead, so that the peer's end is seen even if nobody reads.
    */
   #shouldRead(): boolean {
-    if (this.#readEnded) return false;
+    if (this.#is(READ_ENDED)) return false;
     if (this.#flowing === true) return true;
     if (this.#onread !== null) return false; // paused: onread has no buffer of ours
     const controller = this.#controller;
@@ -521,10 +533,10 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
 
   #updateReading(): void {
     const conn = this.#conn;
-    if (conn === null || this.#destroyed) return;
+    if (conn === null || this.#is(DESTROYED)) return;
     const paused = !this.#shouldRead();
-    if (paused === this.#connPaused) return;
-    this.#connPaused = paused;
+    if (paused === this.#is(CONN_PAUSED)) return;
+    this.#set(CONN_PAUSED, paused);
     if (paused) conn.pause();
     else conn.resume();
   }
@@ -536,13 +548,13 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     this.#buffered = 0;
     if (buffer !== null) {
       for (let i = 0; i < buffer.length; i++) {
-        if (this.#destroyed) return;
+        if (this.#is(DESTROYED)) return;
         if (this.#flowing !== true && this.#controller === null) {
           // Paused again by a listener: keep the rest.
           const rest = buffer.slice(i);
           this.#buffer = rest;
           this.#buffered = rest.reduce((sum, chunk) => sum + chunk.length, 0);
-          this.#draining = false;
+          this.#set(DRAINING, false);
           this.#updateReading();
           return;
         }
@@ -551,8 +563,8 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
         if (this.#flowing === true) this.#self.emit("data", chunk);
       }
     }
-    this.#draining = false;
-    if (this.#endPending && !this.#destroyed) this.#deliverEnd();
+    this.#set(DRAINING, false);
+    if (this.#is(END_PENDING) && !this.#is(DESTROYED)) this.#deliverEnd();
     else this.#updateReading();
   }
 
@@ -591,9 +603,9 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    */
   resume(): this {
     this.#flowing = true;
-    if ((this.#buffered > 0 || this.#endPending) && !this.#draining) {
+    if ((this.#buffered > 0 || this.#is(END_PENDING)) && !this.#is(DRAINING)) {
       // As Node does, buffered bytes flow from a later microtask, not from inside resume().
-      this.#draining = true;
+      this.#set(DRAINING, true);
       queueMicrotask(() => this.#drainBuffer());
     }
     this.#updateReading();
@@ -628,10 +640,10 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
           return;
         }
         this.#controller = controller;
-        if (this.#buffered > 0 || this.#endPending) {
-          this.#draining = true;
+        if (this.#buffered > 0 || this.#is(END_PENDING)) {
+          this.#set(DRAINING, true);
           queueMicrotask(() => this.#drainBuffer());
-        } else if (this.#readEnded || this.#destroyed) {
+        } else if (this.#is(READ_ENDED) || this.#is(DESTROYED)) {
           this.#controller = null;
           controller.close();
         }
@@ -661,11 +673,11 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    * ```
    */
   write(data: Uint8Array | string, callback?: WriteCallback): boolean {
-    if (this.#destroyed) {
+    if (this.#is(DESTROYED)) {
       if (callback !== undefined) queueMicrotask(() => callback(closedError("write")));
       return false;
     }
-    if (this.#writeEnded) {
+    if (this.#is(WRITE_ENDED)) {
       const error = new NetError("EPIPE", "write after end", { syscall: "write" });
       if (callback !== undefined) queueMicrotask(() => callback(error));
       this.destroy(error);
@@ -707,10 +719,10 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
       callback = data;
       data = undefined;
     }
-    if (data !== undefined && !this.#writeEnded) this.write(data);
+    if (data !== undefined && !this.#is(WRITE_ENDED)) this.write(data);
     if (callback !== undefined) this.#self.once("finish", callback);
-    if (this.#writeEnded || this.#destroyed) return this;
-    this.#writeEnded = true;
+    if (this.#is(WRITE_ENDED) || this.#is(DESTROYED)) return this;
+    this.#set(WRITE_ENDED, true);
     const conn = this.#conn;
     if (conn !== null) conn.end((error) => this.#onFinish(error));
     return this;
@@ -724,15 +736,15 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   get writable(): WritableStream<Uint8Array | string> {
     return this.#writable ??= new WritableStream<Uint8Array | string>({
       write: (chunk) => {
-        if (this.#destroyed) return Promise.reject(this.errored ?? closedError("write"));
+        if (this.#is(DESTROYED)) return Promise.reject(this.errored ?? closedError("write"));
         if (this.write(chunk)) return;
         return this.#waitFor("drain");
       },
       close: () => {
-        if (this.#destroyed) {
+        if (this.#is(DESTROYED)) {
           return this.errored === null ? undefined : Promise.reject(this.errored);
         }
-        const finished = this.#finished ? undefined : this.#waitFor("finish");
+        const finished = this.#is(FINISHED) ? undefined : this.#waitFor("finish");
         this.end();
         return finished;
       },
@@ -785,9 +797,9 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    * ```
    */
   destroy(error?: Error): this {
-    if (this.#destroyed) return this;
-    this.#destroyed = true;
-    this.#connecting = false;
+    if (this.#is(DESTROYED)) return this;
+    this.#set(DESTROYED, true);
+    this.#set(CONNECTING, false);
     this.#clearTimer();
     this.#connectController?.abort(closedError("connect"));
     this.#connectController = null;
@@ -805,7 +817,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     // `error` and `close` come on later turns of the event loop, one each, so
     // that code awaiting one of them can still subscribe to the next.
     const emitClose = () => {
-      this.#closeEmitted = true;
+      this.#set(CLOSE_EMITTED, true);
       this.#self.emit("close", error !== undefined);
     };
     nextTurn(() => {
@@ -824,12 +836,12 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
 
   /** Whether `destroy()` was called (or the socket closed by itself). */
   get destroyed(): boolean {
-    return this.#destroyed;
+    return this.#is(DESTROYED);
   }
 
   /** Whether `close` has been emitted. */
   get closed(): boolean {
-    return this.#closeEmitted;
+    return this.#is(CLOSE_EMITTED);
   }
 
   // ---- timeouts and options ----------------------------------------------------
@@ -858,7 +870,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
       if (ms === 0) this.#self.off("timeout", callback);
       else this.#self.once("timeout", callback);
     }
-    if (ms > 0 && !this.#destroyed) {
+    if (ms > 0 && !this.#is(DESTROYED)) {
       this.#lastActive = performance.now();
       this.#timer = unrefTimeout(() => this.#onTimer(), ms);
     }
@@ -872,14 +884,14 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
 
   #touch(): void {
     this.#lastActive = performance.now();
-    if (this.#timer === undefined && !this.#destroyed) {
+    if (this.#timer === undefined && !this.#is(DESTROYED)) {
       this.#timer = unrefTimeout(() => this.#onTimer(), this.#timeoutMs);
     }
   }
 
   #onTimer(): void {
     this.#timer = undefined;
-    if (this.#destroyed || this.#timeoutMs === 0) return;
+    if (this.#is(DESTROYED) || this.#timeoutMs === 0) return;
     const idle = performance.now() - this.#lastActive;
     if (idle + 1 >= this.#timeoutMs) {
       this.#self.emit("timeout");
@@ -907,7 +919,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    * ```
    */
   setNoDelay(noDelay = true): this {
-    this.#noDelay = noDelay;
+    this.#set(NO_DELAY, noDelay);
     this.#conn?.setNoDelay(noDelay);
     return this;
   }
@@ -925,7 +937,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    * ```
    */
   setKeepAlive(enable = false, initialDelay = 0): this {
-    this.#keepAlive = enable;
+    this.#set(KEEP_ALIVE, enable);
     this.#keepAliveDelay = initialDelay;
     this.#conn?.setKeepAlive(enable, initialDelay);
     return this;
@@ -942,7 +954,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    * ```
    */
   unref(): this {
-    this.#ref = false;
+    this.#set(REF, false);
     this.#conn?.setRef(false);
     return this;
   }
@@ -958,7 +970,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    * ```
    */
   ref(): this {
-    this.#ref = true;
+    this.#set(REF, true);
     this.#conn?.setRef(true);
     return this;
   }
@@ -1015,22 +1027,22 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
 
   /** Whether `connect()` is under way. */
   get connecting(): boolean {
-    return this.#connecting;
+    return this.#is(CONNECTING);
   }
 
   /** Whether the socket is not connected yet. */
   get pending(): boolean {
-    return this.#conn === null && !this.#destroyed;
+    return this.#conn === null && !this.#is(DESTROYED);
   }
 
   /** `"opening"`, `"open"`, `"readOnly"` (after `end()`), `"writeOnly"` (after the peer's end) or `"closed"`. */
   get readyState(): "opening" | "open" | "readOnly" | "writeOnly" | "closed" {
-    if (this.#destroyed) return "closed";
-    if (this.#connecting) return "opening";
+    if (this.#is(DESTROYED)) return "closed";
+    if (this.#is(CONNECTING)) return "opening";
     if (this.#conn === null) return "closed";
-    if (this.#writeEnded && this.#readEnded) return "closed";
-    if (this.#writeEnded) return "readOnly";
-    if (this.#readEnded) return "writeOnly";
+    if (this.#is(WRITE_ENDED) && this.#is(READ_ENDED)) return "closed";
+    if (this.#is(WRITE_ENDED)) return "readOnly";
+    if (this.#is(READ_ENDED)) return "writeOnly";
     return "open";
   }
 
