@@ -24,4 +24,5 @@
  */
 
 export * from "./socket.ts";
+export { once } from "../net/emitter.ts";
 export { NetError, type NetErrorCode } from "../adapters/errors.ts";

@@ -182,7 +182,11 @@ export class Socket extends Emitter<DgramSocketEvents> {
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) queueMicrotask(() => this.close());
-      else signal.addEventListener("abort", () => this.close(), { once: true });
+      else {
+        const onAbort = () => this.close();
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.once("close", () => signal.removeEventListener("abort", onAbort));
+      }
     }
   }
 

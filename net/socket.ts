@@ -275,7 +275,10 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     if (signal !== undefined) {
       if (signal.aborted) queueMicrotask(() => this.destroy(abortError(signal)));
       else {
-        signal.addEventListener("abort", () => this.destroy(abortError(signal)), { once: true });
+        const onAbort = () => this.destroy(abortError(signal));
+        signal.addEventListener("abort", onAbort, { once: true });
+        // A long-lived signal must not keep closed sockets alive.
+        this.#self.once("close", () => signal.removeEventListener("abort", onAbort));
       }
     }
     if (options.conn !== undefined) this.#setConn(options.conn);
