@@ -346,12 +346,15 @@ function memory(): { rss: number; heap: number } {
 async function idleClients(port: number, count: number): Promise<void> {
   const held: unknown[] = [];
   for (let i = 0; i < count; i += 100) {
-    const batch = Array.from({ length: Math.min(100, count - i) }, () =>
-      new Promise<void>((resolve, reject) => {
-        const socket = nodeNet.connect({ port, host: HOST }, () => resolve());
-        socket.on("error", reject);
-        held.push(socket);
-      }));
+    const batch = Array.from(
+      { length: Math.min(100, count - i) },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const socket = nodeNet.connect({ port, host: HOST }, () => resolve());
+          socket.on("error", reject);
+          held.push(socket);
+        }),
+    );
     await Promise.all(batch);
   }
   console.log(JSON.stringify({ connected: held.length }));
@@ -503,7 +506,9 @@ async function main(): Promise<void> {
       cpu: median(results.wirestack.map((r) => r.cpuPerOp)),
     };
     console.log(
-      `${benchCase.name.padEnd(26)} raw ${fmt(raw.rate)} ${benchCase.unit}, ${fmt(raw.cpu)} ${benchCase.cpuUnit}` +
+      `${benchCase.name.padEnd(26)} raw ${fmt(raw.rate)} ${benchCase.unit}, ${
+        fmt(raw.cpu)
+      } ${benchCase.cpuUnit}` +
         ` | wirestack ${fmt(ws.rate)}, ${fmt(ws.cpu)}` +
         ` | rate ${(ws.rate / raw.rate).toFixed(2)}x, CPU ${(raw.cpu / ws.cpu).toFixed(2)}x`,
     );
