@@ -161,16 +161,16 @@ test(`net (${rt}): setTimeout fires on an idle socket, and activity re-arms it`,
   await once(client, "connect");
   let timeouts = 0;
   const started = performance.now();
-  client.setTimeout(60, () => timeouts++);
-  assert.equal(client.timeout, 60);
-  // Activity for 150 ms keeps it from firing.
-  for (let i = 0; i < 5; i++) {
+  client.setTimeout(300, () => timeouts++);
+  assert.equal(client.timeout, 300);
+  // Activity every 30 ms for 450 ms keeps it from firing.
+  for (let i = 0; i < 15; i++) {
     await delay(30);
     client.write("x");
   }
   assert.equal(timeouts, 0);
   await once(client, "timeout");
-  assert.ok(performance.now() - started >= 150 + 50);
+  assert.ok(performance.now() - started >= 450 + 250);
   assert.equal(client.destroyed, false, "a timeout does not close the socket");
   client.setTimeout(0);
   assert.equal(client.timeout, undefined);
@@ -311,10 +311,10 @@ test(`net (${rt}): pause() stops data events and pushes back; resume() goes on`,
   socket.on("data", (chunk) => (received += chunk.length));
   socket.pause();
   assert.equal(socket.isPaused(), true);
-  // Write 4 MB: more than the system buffers while nobody reads on the other side.
+  // Write 16 MB: more than the system buffers while nobody reads on the other side.
   const chunk = pattern(64 * 1024);
-  const written = 64 * chunk.length;
-  for (let i = 0; i < 64; i++) client.write(chunk.slice());
+  const written = 256 * chunk.length;
+  for (let i = 0; i < 256; i++) client.write(chunk.slice());
   await delay(50);
   assert.equal(received, 0, "no data while paused");
   assert.ok(client.writableLength > 0, "the writer is pushed back");
