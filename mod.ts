@@ -22,6 +22,10 @@
 
 /** The runtime adapters (the transport contract and its Deno and Node bindings). */
 export * as adapters from "./adapters/mod.ts";
+/** TCP: the chapter's `net` module (servers, sockets, Happy Eyeballs). */
+export * as net from "./net/mod.ts";
+/** UDP: the chapter's `dgram` module. */
+export * as dgram from "./dgram/mod.ts";
 /** Keys, X.509 certificates, chain verification and a development CA. */
 export * as crypto from "./crypto/mod.ts";
 /** The HTTP/1.1 core (sans-I/O). */

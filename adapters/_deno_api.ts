@@ -38,14 +38,56 @@ export interface DenoListener {
   unref(): void;
 }
 
+/** A joined IPv4 multicast group (`Deno.MulticastV4Membership`). */
+export interface DenoMulticastV4Membership {
+  leave(): Promise<void>;
+  setLoopback(loopback: boolean): Promise<void>;
+  setTTL(ttl: number): Promise<void>;
+}
+
+/** A joined IPv6 multicast group (`Deno.MulticastV6Membership`). */
+export interface DenoMulticastV6Membership {
+  leave(): Promise<void>;
+  setLoopback(loopback: boolean): Promise<void>;
+}
+
+/** A Deno UDP socket (`Deno.DatagramConn`, unstable). */
+export interface DenoDatagramConn {
+  readonly addr: DenoNetAddr;
+  receive(p?: Uint8Array): Promise<[Uint8Array, DenoNetAddr]>;
+  send(p: Uint8Array, addr: DenoNetAddr): Promise<number>;
+  joinMulticastV4(address: string, networkInterface: string): Promise<DenoMulticastV4Membership>;
+  joinMulticastV6(address: string, networkInterface: number): Promise<DenoMulticastV6Membership>;
+  close(): void;
+  ref?(): void;
+  unref?(): void;
+}
+
 /** The `Deno` functions the adapter calls. */
 export interface DenoApi {
   listen(
-    options: { port: number; hostname?: string; reusePort?: boolean; transport?: "tcp" },
+    options:
+      | { port: number; hostname?: string; reusePort?: boolean; transport?: "tcp" }
+      | { path: string; transport: "unix" },
   ): DenoListener;
   connect(
-    options: { port: number; hostname?: string; transport?: "tcp"; signal?: AbortSignal },
+    options:
+      | { port: number; hostname?: string; transport?: "tcp"; signal?: AbortSignal }
+      | { path: string; transport: "unix" },
   ): Promise<DenoConn>;
+  /** Present only with `--unstable-net` (or `"unstable": ["net"]` in deno.json). */
+  listenDatagram?(
+    options: {
+      port: number;
+      hostname?: string;
+      transport: "udp";
+      reuseAddress?: boolean;
+      loopback?: boolean;
+    },
+  ): DenoDatagramConn;
+  unrefTimer(id: number): void;
+  refTimer(id: number): void;
+  build: { os: string };
 }
 
 /** The running Deno's namespace, or `undefined` outside Deno. */

@@ -21,7 +21,11 @@ export type NetErrorCode =
   | "EMSGSIZE"
   | "EINVAL"
   | "ENOTCONN"
+  | "ENOENT"
+  | "ENOTSUP"
+  | "EAFNOSUPPORT"
   | "ERR_SOCKET_CLOSED"
+  | "ERR_SERVER_NOT_RUNNING"
   | "ERR_ABORTED"
   | "EUNKNOWN";
 
@@ -77,6 +81,9 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<NetErrorCode>([
   "EMSGSIZE",
   "EINVAL",
   "ENOTCONN",
+  "ENOENT",
+  "ENOTSUP",
+  "EAFNOSUPPORT",
 ]);
 
 /** Runtime error names and codes that mean the same as one of ours. */
@@ -90,6 +97,13 @@ const ALIASES: Readonly<Record<string, NetErrorCode>> = {
   TimedOut: "ETIMEDOUT",
   BrokenPipe: "EPIPE",
   NotConnected: "ENOTCONN",
+  NotFound: "ENOENT",
+  NotSupported: "ENOTSUP",
+  EOPNOTSUPP: "ENOTSUP",
+  Interrupted: "ERR_SOCKET_CLOSED",
+  ERR_SOCKET_DGRAM_NOT_RUNNING: "ERR_SOCKET_CLOSED",
+  ERR_SERVER_NOT_RUNNING: "ERR_SERVER_NOT_RUNNING",
+  ENODATA: "ENOTFOUND",
   EAI_AGAIN: "ENOTFOUND",
   EAI_NONAME: "ENOTFOUND",
   EAI_FAIL: "ENOTFOUND",

@@ -24,6 +24,7 @@ interface DocNode {
       kind: string;
       jsDoc?: { tags?: Array<{ kind: string }> };
       location: { filename: string; line: number };
+      def?: { hasBody?: boolean };
     }
   >;
 }
@@ -54,8 +55,11 @@ function main(): void {
   const missing = new Set<string>();
   for (const { symbols = [] } of Object.values(nodes)) {
     for (const symbol of symbols) {
+      const overloaded = symbol.declarations.length > 1;
       for (const declaration of symbol.declarations) {
         if (!NEEDS_EXAMPLE.has(declaration.kind)) continue;
+        // The implementation signature of an overloaded function is not public API.
+        if (overloaded && declaration.kind === "function" && declaration.def?.hasBody) continue;
         const tags = declaration.jsDoc?.tags ?? [];
         if (!tags.some((tag) => tag.kind === "example")) {
           const where = declaration.location.filename.replace(`file://${root}`, "");
