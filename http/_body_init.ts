@@ -55,7 +55,6 @@ export function sourceStream(source: Exclude<BodySource, null>): ReadableStream<
   }
   const bytes = sourceBytes(source as string | Uint8Array);
   return new ReadableStream<Uint8Array>({
-    type: "bytes",
     start(controller) {
       if (bytes.length > 0) controller.enqueue(bytes);
       controller.close();

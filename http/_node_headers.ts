@@ -8,26 +8,11 @@
 import type { HeaderList } from "../protocols/http1/mod.ts";
 
 /** Fields of which Node keeps only the first value when repeated. */
-const FIRST_WINS: ReadonlySet<string> = new Set([
-  "age",
-  "authorization",
-  "content-length",
-  "content-type",
-  "etag",
-  "expires",
-  "from",
-  "host",
-  "if-modified-since",
-  "if-unmodified-since",
-  "last-modified",
-  "location",
-  "max-forwards",
-  "proxy-authorization",
-  "referer",
-  "retry-after",
-  "server",
-  "user-agent",
-]);
+const FIRST_WINS: ReadonlySet<string> = new Set(
+  ("age authorization content-length content-type etag expires from host if-modified-since " +
+    "if-unmodified-since last-modified location max-forwards proxy-authorization referer " +
+    "retry-after server user-agent").split(" "),
+);
 
 /** A header object as Node's `IncomingMessage.headers` has it. */
 export type IncomingHttpHeaders = Record<string, string | string[] | undefined>;

@@ -33,7 +33,6 @@ import {
   HAS_KEEP_ALIVE,
   HAS_LENGTH,
   HAS_TRANSFER_ENCODING,
-  hasToken,
   inspectFields,
 } from "./_header_pairs.ts";
 import type { ServerCore } from "./_server_core.ts";
@@ -67,7 +66,47 @@ const PAUSE_PIPELINE = 2;
 const PAUSE_TAKEN = 4;
 
 const CLOSE_FIELD: [string, string] = ["Connection", "close"];
-const KEEP_ALIVE_FIELD: [string, string] = ["Connection", "keep-alive"];
+
+function lowerEquals(text: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    if ((text.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Whether an Expect value holds only `100-continue` members. */
+function onlyContinue(value: string): boolean {
+  if (value.length === 12) return lowerEquals(value, "100-continue");
+  for (const member of value.split(",")) {
+    const token = member.trim();
+    if (token !== "" && (token.length !== 12 || !lowerEquals(token, "100-continue"))) return false;
+  }
+  return true;
+}
+
+/** A Host value made of letters, digits, dots and dashes, with an optional port: surely valid. */
+function plainHost(value: string): boolean {
+  const length = value.length;
+  if (length === 0) return false;
+  let i = 0;
+  for (; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x3a) break;
+    if (
+      !((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
+        c === 0x2e || c === 0x2d)
+    ) return false;
+  }
+  if (i === 0) return false;
+  if (i === length) return true;
+  const digits = length - i - 1;
+  if (digits < 1 || digits > 5) return false;
+  for (i++; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
 
 /** The error a request's signal aborts with when its client goes away. */
 function clientGone(what: string): HttpError {
@@ -343,23 +382,32 @@ export class ServerConnection implements ConnHandler {
 
   /** The status a request that the core accepted must still be refused with, or 0. */
   #check(head: RequestHead): number {
-    const limits = this.core.limits;
-    if (!limits.methods.has(head.method)) return 501;
-    const hostError = checkHost(head);
-    if (hostError !== null) return 400;
-    // Expect: only 100-continue is known (RFC 9110 10.1.1); the core reports that one.
-    if (!head.expectContinue && head.version !== "1.0") {
-      const headers = head.headers;
-      for (let i = 0; i < headers.length; i++) {
-        const name = headers[i][0];
-        if (name.length === 6 && name.toLowerCase() === "expect") {
-          if (!hasToken(headers[i][1], "100-continue") || headers[i][1].includes(",")) {
-            if (this.core.face.unknownExpectation?.(this.exchange as Exchange) !== true) {
-              return 417;
-            }
-          }
+    if (!this.core.limits.methods.has(head.method)) return 501;
+    const headers = head.headers;
+    let hosts = 0;
+    let host = "";
+    let otherExpectation = false;
+    for (let i = 0; i < headers.length; i++) {
+      const name = headers[i][0];
+      const length = name.length;
+      if (length === 4) {
+        if ((name.charCodeAt(0) | 0x20) === 0x68 && lowerEquals(name, "host")) {
+          hosts++;
+          host = headers[i][1];
         }
+      } else if (
+        length === 6 && (name.charCodeAt(0) | 0x20) === 0x65 && lowerEquals(name, "expect")
+      ) {
+        if (!onlyContinue(headers[i][1])) otherExpectation = true;
       }
+    }
+    // RFC 9112 3.2: one valid Host (the common case is checked here, the rest by the core's rules).
+    if (hosts !== 1 || !plainHost(host)) {
+      if (checkHost(head) !== null) return 400;
+    }
+    // RFC 9110 10.1.1: only 100-continue is known; an HTTP/1.0 client's expectations are ignored.
+    if (otherExpectation && head.version !== "1.0") {
+      if (this.core.face.unknownExpectation?.(this.exchange as Exchange) !== true) return 417;
     }
     return 0;
   }
@@ -468,7 +516,8 @@ export class ServerConnection implements ConnHandler {
 
   /**
    * The fields the server adds to a response head: Date, and either
-   * `Connection: close` or `Connection: keep-alive` with `Keep-Alive: timeout=N`.
+   * `Connection: close` or `Keep-Alive: timeout=N` (an HTTP/1.0 client that asked to keep
+   * the connection also gets `Connection: keep-alive`, from the core).
    */
   #completeFields(
     exchange: Exchange,
@@ -493,7 +542,7 @@ export class ServerConnection implements ConnHandler {
     } else {
       const keepAlive = core.limits.keepAliveField;
       if (keepAlive !== null && (found & HAS_KEEP_ALIVE) === 0) {
-        fields.push(KEEP_ALIVE_FIELD, keepAlive);
+        fields.push(keepAlive);
       }
     }
   }

@@ -78,6 +78,28 @@ function checkValue(name: string, value: string): void {
 
 type Stored = [name: string, value: string | string[]];
 
+/** `writeHead`'s record as the fields to send, checked as `setHeader` checks. */
+function directFields(record: Record<string, OutgoingHeaderValue | undefined>): HeaderList {
+  const fields: HeaderList = [];
+  for (const name in record) {
+    const value = record[name];
+    if (value === undefined) continue;
+    checkName(name);
+    if (typeof value === "object") {
+      for (const item of value) {
+        const text = String(item);
+        checkValue(name, text);
+        fields.push([name, text]);
+      }
+    } else {
+      const text = typeof value === "string" ? value : String(value);
+      checkValue(name, text);
+      fields.push([name, text]);
+    }
+  }
+  return fields;
+}
+
 function headersSentError(what: string): Error {
   const error = new Error(`Cannot ${what} after they are sent to the client`);
   (error as { code?: string }).code = "ERR_HTTP_HEADERS_SENT";
@@ -109,7 +131,11 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
   readonly req: IncomingMessage;
 
   readonly #exchange: Exchange;
-  #headers: Record<string, Stored> | null = null;
+  /** Lower-case names of the fields set, and the fields (same index). */
+  #keys: string[] | null = null;
+  #entries: Stored[] | null = null;
+  /** Fields given to `writeHead` before any `setHeader` (sent as they are, as Node does). */
+  #direct: HeaderList | null = null;
   #trailers: HeaderList | undefined;
   #headSent = false;
   #wrote = false;
@@ -192,10 +218,19 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
     if (this.#headSent) throw headersSentError("set headers");
     checkName(name);
     const stored = this.#store(name, value);
-    (this.#headers ??= Object.create(null) as Record<string, Stored>)[name.toLowerCase()] = [
-      name,
-      stored,
-    ];
+    const key = name.toLowerCase();
+    const keys = this.#keys;
+    if (keys === null) {
+      this.#keys = [key];
+      this.#entries = [[name, stored]];
+      return this;
+    }
+    const at = keys.indexOf(key);
+    if (at >= 0) (this.#entries as Stored[])[at] = [name, stored];
+    else {
+      keys.push(key);
+      (this.#entries as Stored[]).push([name, stored]);
+    }
     return this;
   }
 
@@ -214,15 +249,12 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
   appendHeader(name: string, value: OutgoingHeaderValue): this {
     if (this.#headSent) throw headersSentError("append headers");
     checkName(name);
-    const key = name.toLowerCase();
-    const headers = this.#headers ??= Object.create(null) as Record<string, Stored>;
-    const existing = headers[key];
     const added = this.#store(name, value);
-    if (existing === undefined) headers[key] = [name, added];
-    else {
-      const before = Array.isArray(existing[1]) ? existing[1] : [existing[1]];
-      existing[1] = before.concat(added);
-    }
+    const at = this.#keys?.indexOf(name.toLowerCase()) ?? -1;
+    if (at < 0) return this.setHeader(name, added);
+    const entry = (this.#entries as Stored[])[at];
+    const before = Array.isArray(entry[1]) ? entry[1] : [entry[1]];
+    entry[1] = before.concat(added);
     return this;
   }
 
@@ -250,7 +282,8 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
    * ```
    */
   getHeader(name: string): string | string[] | undefined {
-    return this.#headers?.[name.toLowerCase()]?.[1];
+    const at = this.#keys?.indexOf(name.toLowerCase()) ?? -1;
+    return at < 0 ? undefined : (this.#entries as Stored[])[at][1];
   }
 
   /**
@@ -265,9 +298,8 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
    */
   getHeaders(): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = Object.create(null);
-    for (const key in this.#headers ?? {}) {
-      out[key] = (this.#headers as Record<string, Stored>)[key][1];
-    }
+    const keys = this.#keys ?? [];
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = (this.#entries as Stored[])[i][1];
     return out;
   }
 
@@ -282,7 +314,7 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
    * ```
    */
   getHeaderNames(): string[] {
-    return Object.keys(this.#headers ?? {});
+    return this.#keys === null ? [] : [...this.#keys];
   }
 
   /**
@@ -297,7 +329,7 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
    * ```
    */
   hasHeader(name: string): boolean {
-    return this.#headers?.[name.toLowerCase()] !== undefined;
+    return (this.#keys?.indexOf(name.toLowerCase()) ?? -1) >= 0;
   }
 
   /**
@@ -312,7 +344,10 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
    */
   removeHeader(name: string): void {
     if (this.#headSent) throw headersSentError("remove headers");
-    if (this.#headers !== null) delete this.#headers[name.toLowerCase()];
+    const at = this.#keys?.indexOf(name.toLowerCase()) ?? -1;
+    if (at < 0) return;
+    (this.#keys as string[]).splice(at, 1);
+    (this.#entries as Stored[]).splice(at, 1);
   }
 
   /**
@@ -344,7 +379,11 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
       checkValue("statusMessage", reasonOrHeaders);
       this.statusMessage = reasonOrHeaders;
     } else fields = reasonOrHeaders;
-    if (fields !== undefined) this.#addHeaders(fields);
+    if (fields !== undefined) {
+      if (this.#keys === null && !Array.isArray(fields)) {
+        this.#direct = directFields(fields as Record<string, OutgoingHeaderValue | undefined>);
+      } else this.#addHeaders(fields);
+    }
     this.#commitHead();
     return this;
   }
@@ -370,11 +409,13 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
 
   /** The header list to send. */
   #fields(): HeaderList {
+    const direct = this.#direct;
+    if (direct !== null) return direct;
     const fields: HeaderList = [];
-    const headers = this.#headers;
-    if (headers !== null) {
-      for (const key in headers) {
-        const [name, value] = headers[key];
+    const entries = this.#entries;
+    if (entries !== null) {
+      for (let i = 0; i < entries.length; i++) {
+        const [name, value] = entries[i];
         if (typeof value === "string") fields.push([name, value]);
         else for (const item of value) fields.push([name, item]);
       }
