@@ -190,11 +190,16 @@ export class ServerConnection implements ConnHandler {
     }
     const idle = this.idleTimeout ?? this.core.limits.idleTimeout;
     if (idle > 0 && this.phase === IN_REQUEST && now - this.lastActive >= idle) {
-      if (this.#socket !== null && this.#socket.timedOut()) {
+      if (this.core.face.timeout?.(this) === true || (this.#socket?.timedOut() ?? false)) {
         this.lastActive = now; // a `timeout` listener decides
         return;
       }
-      this.destroy(new HttpError("INCOMPLETE_MESSAGE", `no activity for ${idle} ms`));
+      const exchange = this.exchange;
+      const error = new HttpError("INCOMPLETE_MESSAGE", `no activity for ${idle} ms`);
+      if (exchange !== null && !exchange.requestComplete && !exchange.responseStarted) {
+        exchange.failBody(error);
+        this.#answerError(408); // a stalled request body
+      } else this.destroy(error);
     }
   }
 

@@ -25,6 +25,8 @@ export interface ServerFace {
   unknownExpectation?(exchange: Exchange): boolean;
   /** A malformed request: true when the face's listener answers it (else the core does). */
   clientError?(error: HttpError, connection: ServerConnection): boolean;
+  /** A connection was idle past its timeout with a request in progress: true when a listener handles it. */
+  timeout?(connection: ServerConnection): boolean;
   /** A handler threw (the core answers 500 or closes). */
   handlerError?(error: unknown): void;
   /** The core stopped accepting and its last HTTP connection closed. */

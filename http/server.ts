@@ -170,6 +170,8 @@ export class Server extends Emitter<ServerEvents> {
       handlerError: (error) =>
         this.emit("error", error instanceof Error ? error : new Error(String(error))),
       drained: () => this.emit("close"),
+      timeout: (connection) =>
+        this.listenerCount("timeout") > 0 && this.emit("timeout", connection.socket),
     };
     this.#core = new ServerCore(face, resolveLimits(this.#limits), "Deno" in globalThis);
     if (onRequest !== undefined) this.on("request", onRequest);

@@ -90,11 +90,16 @@ export function probe(
     let timer: ReturnType<typeof setTimeout> | undefined;
     let settleTimer: ReturnType<typeof setTimeout> | undefined;
     let done = false;
+    let pause: { timer: ReturnType<typeof setTimeout>; resolve(): void } | null = null;
     const finish = () => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       clearTimeout(settleTimer);
+      if (pause !== null) {
+        clearTimeout(pause.timer);
+        pause.resolve();
+      }
       const ms = Date.now() - started;
       socket.destroy();
       const bytes = new Uint8Array(total);
@@ -157,7 +162,15 @@ export function probe(
       for (const step of list) {
         if (done) return;
         if (typeof step === "object" && "wait" in step) {
-          await new Promise((r) => setTimeout(r, step.wait));
+          await new Promise<void>((resolve) => {
+            pause = {
+              timer: setTimeout(() => {
+                pause = null;
+                resolve();
+              }, step.wait),
+              resolve,
+            };
+          });
         } else if (typeof step === "object" && "end" in step) {
           socket.end();
         } else if (!socket.destroyed && socket.writable) {
