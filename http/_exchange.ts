@@ -358,8 +358,8 @@ export class Exchange {
     takeover: Takeover,
   ): void {
     if (this.#response !== RESPONSE_NONE) throw new TypeError("the response was already started");
-    this.#response = RESPONSE_DONE;
     this.connection.takeOver(this, status, reason, fields, takeover);
+    this.#response = RESPONSE_DONE;
   }
 
   /** Hands the connection over as it is, with no response (the chapter's `upgrade` and `connect` events). */

@@ -164,9 +164,9 @@ export class ServerConnection implements ConnHandler {
       (this.phase === LINGER && this.#ended);
   }
 
-  /** Whether the connection was handed over (101, CONNECT). */
+  /** Whether the connection was handed over (101, CONNECT), even if closed since. */
   get takenOver(): boolean {
-    return this.phase === TAKEN;
+    return this.#handover !== null;
   }
 
   // ---- timers -------------------------------------------------------------------------

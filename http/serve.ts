@@ -281,9 +281,10 @@ export class HttpServer extends Emitter<HttpServerEvents> {
         return addr as NetAddr;
       },
       (error: unknown) => {
+        rejectFinished(error);
+        if (this.listenerCount("error") > 0) this.finished.catch(() => {});
         this.#core.stopAccepting();
         this.emit("error", error);
-        rejectFinished(error);
         throw error;
       },
     );

@@ -139,8 +139,8 @@ export class ServerRequest {
       this.#disturbed = true;
       return await readStream(this.#body);
     }
-    this.#state = CONSUMED;
     if (!this.#hasBody()) return new Uint8Array(0);
+    this.#state = CONSUMED;
     const exchange = this.#exchange;
     return await new Promise<Uint8Array>((resolve, reject) => {
       const chunks: Uint8Array[] = [];
