@@ -502,6 +502,7 @@ export class Server extends Emitter<ServerEvents> {
   }
 
   #request(exchange: Exchange): void {
+    const expectation = exchange.request === EXPECTATION;
     const req = new IncomingMessage(exchange);
     const res = new ServerResponse(exchange, req);
     exchange.request = req;
@@ -517,8 +518,7 @@ export class Server extends Emitter<ServerEvents> {
       }
       exchange.sendContinue();
     }
-    if (exchange.request === EXPECTATION) {
-      exchange.request = req;
+    if (expectation) {
       this.emit("checkExpectation", req, res);
       return;
     }
