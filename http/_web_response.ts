@@ -9,21 +9,8 @@ import type { Exchange } from "./_exchange.ts";
 import { appendHeaderPairs, type HeaderSource } from "./_header_pairs.ts";
 import { denoStaticResponse, NativeResponse } from "./_native.ts";
 import { lightParts } from "./light_response.ts";
-import { TAKEOVER, type Takeover } from "./takeover.ts";
-
-/** What `serve()` accepts from a handler: a `Response` or anything shaped like one. */
-export interface ResponseLike {
-  /** The status code (100-599; 101 with a takeover callback). */
-  readonly status: number;
-  /** The reason phrase; empty for the standard one. */
-  readonly statusText?: string;
-  /** A `Headers`, or any iterable of `[name, value]` pairs. */
-  readonly headers?: Headers | Iterable<readonly [string, string]>;
-  /** The body. */
-  readonly body?: ReadableStream<Uint8Array> | Uint8Array | string | null;
-  /** Takes the connection over after the head (see takeover.ts). */
-  readonly [TAKEOVER]?: Takeover;
-}
+import type { ResponseLike } from "./serve.ts";
+import { TAKEOVER } from "./takeover.ts";
 
 const isDeno = "Deno" in globalThis;
 

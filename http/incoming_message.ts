@@ -55,8 +55,11 @@ export interface IncomingMessageEvents {
 
 /** Where `pipe` writes: a response, a socket, anything with Node's writable methods. */
 export interface PipeDestination {
+  /** Takes a piece; `false` means wait for `drain`. */
   write(chunk: Uint8Array): boolean;
+  /** Ends the destination. */
   end(): unknown;
+  /** Listens for `drain` once. */
   once(event: "drain", listener: () => void): unknown;
 }
 
@@ -206,6 +209,11 @@ export class IncomingMessage extends Emitter<IncomingMessageEvents> {
     return this.#body;
   }
 
+  /**
+   * Starts the flow of `data` events when the first `data` listener comes, as Node does.
+   *
+   * @param type the event a listener was added for
+   */
   protected override listenerAdded(type: string): void {
     if (type === "data" && this.#state === IDLE) this.#flow();
   }

@@ -38,9 +38,13 @@ import { NativeResponse } from "./_native.ts";
 
 /** The parts of a light response, as the server reads them. */
 export interface LightParts {
+  /** The status code. */
   status: number;
+  /** The reason phrase as given. */
   statusText: string;
+  /** The header fields, the body's default Content-Type included. */
   fields: HeaderList;
+  /** The body as given. */
   body: BodySource;
 }
 

@@ -49,6 +49,6 @@ export * from "./server_response.ts";
 export * from "./server_socket.ts";
 export * from "./serve.ts";
 export * from "./server_request.ts";
-export * from "./light_response.ts";
+export { installLightResponse, LightResponse } from "./light_response.ts";
 export * from "./server_options.ts";
 export * from "./takeover.ts";

@@ -66,11 +66,29 @@ import type { Exchange } from "./_exchange.ts";
 import { openListener } from "./_listen.ts";
 import type { ServerConnection } from "./_server_connection.ts";
 import { notListening, resolveLimits, ServerCore, type ServerFace } from "./_server_core.ts";
-import { type ResponseLike, sendWebResponse } from "./_web_response.ts";
+import { sendWebResponse } from "./_web_response.ts";
 import { installLightResponse } from "./light_response.ts";
 import type { ServerLimitOptions } from "./server_options.ts";
 import { ServerRequest } from "./server_request.ts";
 import type { ServerSocket } from "./server_socket.ts";
+import type { TAKEOVER, Takeover } from "./takeover.ts";
+
+/**
+ * What `serve()` accepts from a handler besides a `Response`: any object with
+ * these members (nothing asks `instanceof Response`).
+ */
+export interface ResponseLike {
+  /** The status code (100-599; 101 only with a takeover callback). */
+  readonly status: number;
+  /** The reason phrase; empty or absent for the standard one. */
+  readonly statusText?: string;
+  /** A `Headers`, or any iterable of `[name, value]` pairs. */
+  readonly headers?: Headers | Iterable<readonly [string, string]>;
+  /** The body. */
+  readonly body?: ReadableStream<Uint8Array> | Uint8Array | string | null;
+  /** Takes the connection over after the head (see takeover.ts). */
+  readonly [TAKEOVER]?: Takeover;
+}
 
 /** What a handler returns: a `Response`, or an object shaped like one (see the module doc). */
 export type ServeResponse = Response | ResponseLike;
@@ -497,6 +515,13 @@ export function serve(options: ServeOptions, handler: ServeHandler): HttpServer;
  *
  * @param handler called with each request
  * @returns the running server
+ *
+ * @example
+ * ```ts ignore
+ * import { serve } from "./mod.ts";
+ *
+ * serve(() => new Response("hello on 8000"));
+ * ```
  */
 export function serve(handler: ServeHandler): HttpServer;
 /**
@@ -504,6 +529,13 @@ export function serve(handler: ServeHandler): HttpServer;
  *
  * @param options the options, handler included
  * @returns the running server
+ *
+ * @example
+ * ```ts ignore
+ * import { serve } from "./mod.ts";
+ *
+ * serve({ port: 8080, handler: () => new Response("hello") });
+ * ```
  */
 export function serve(options: ServeOptions & { handler: ServeHandler }): HttpServer;
 export function serve(

@@ -576,6 +576,13 @@ export function createServer(onRequest?: RequestListener): Server;
  * @param options see {@linkcode ServerOptions}
  * @param onRequest called with each request and its response
  * @returns the server
+ *
+ * @example
+ * ```ts ignore
+ * import { createServer } from "./mod.ts";
+ *
+ * createServer({ keepAliveTimeout: 75_000 }, (req, res) => res.end("ok")).listen(8080);
+ * ```
  */
 export function createServer(options: ServerOptions, onRequest?: RequestListener): Server;
 export function createServer(

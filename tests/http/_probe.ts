@@ -4,10 +4,7 @@
 // strict HTTP/1.1 core.
 
 import * as nodeNet from "node:net";
-import {
-  parseMessages,
-  type ParsedResponse,
-} from "../../protocols/http1/mod.ts";
+import { type ParsedResponse, parseMessages } from "../../protocols/http1/mod.ts";
 
 /** A step of a probe: bytes to send, or a pause in milliseconds. */
 export type ProbeStep = string | Uint8Array | { wait: number } | { end: true };
@@ -80,7 +77,11 @@ export function probe(
 ): Promise<ProbeResult> {
   const list = Array.isArray(steps) ? steps : [steps];
   return new Promise((resolve, reject) => {
-    const socket = nodeNet.connect({ port, host: options.host ?? "127.0.0.1", allowHalfOpen: true });
+    const socket = nodeNet.connect({
+      port,
+      host: options.host ?? "127.0.0.1",
+      allowHalfOpen: true,
+    });
     socket.setNoDelay(true);
     const chunks: Uint8Array[] = [];
     let total = 0;

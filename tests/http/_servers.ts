@@ -17,7 +17,7 @@ const encoder = new TextEncoder();
  * - `/throw` throws; `/header?name=x` the value of a request header;
  * - `/signal` waits for the request's signal and records its reason.
  */
-export function routes(events: string[] = []) {
+export function routes(events: string[] = []): (request: Request) => Promise<Response> {
   return async (request: Request): Promise<Response> => {
     const url = new URL(request.url, "http://x");
     const path = url.pathname;
@@ -42,7 +42,9 @@ export function routes(events: string[] = []) {
       return new Response("slow");
     }
     if (path === "/never") {
-      await new Promise<void>((resolve) => request.signal.addEventListener("abort", () => resolve()));
+      await new Promise<void>((resolve) =>
+        request.signal.addEventListener("abort", () => resolve())
+      );
       events.push("never aborted");
       return new Response("too late");
     }

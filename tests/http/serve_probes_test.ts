@@ -67,7 +67,8 @@ test(`serve probes (${rt}): chunked body with extensions and trailers`, () =>
 
 test(`serve probes (${rt}): chunked body cut into single bytes`, () =>
   withServer(async (port) => {
-    const request = `POST /echo HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n`;
+    const request =
+      `POST /echo HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n`;
     const result = await probe(port, request.split(""), { responses: 1 });
     assert.equal(bodyText(result.responses[0]), "abc");
   }));
@@ -268,12 +269,17 @@ test(`serve probes (${rt}): a body at the limit is read, one past it gets 413`, 
     );
     assert.equal(bodyText(ok.responses[0]), "100");
     assertRefused(
-      await probe(port, `POST /length HTTP/1.1\r\n${H}Content-Length: 101\r\n\r\n${"x".repeat(101)}`),
+      await probe(
+        port,
+        `POST /length HTTP/1.1\r\n${H}Content-Length: 101\r\n\r\n${"x".repeat(101)}`,
+      ),
       413,
     );
     const chunked = await probe(
       port,
-      `POST /length HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n64\r\n${"x".repeat(100)}\r\n1\r\nx\r\n0\r\n\r\n`,
+      `POST /length HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n64\r\n${
+        "x".repeat(100)
+      }\r\n1\r\nx\r\n0\r\n\r\n`,
     );
     assertRefused(chunked, 413);
   }, { maxBodySize: 100 }));
@@ -313,7 +319,11 @@ test(`serve probes (${rt}): HTTP/1.0 closes by default, keeps alive when asked`,
     assert.ok(plain.closed);
     const kept = await probe(
       port,
-      [`GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`, { wait: 50 }, `GET /method HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`],
+      [
+        `GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`,
+        { wait: 50 },
+        `GET /method HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`,
+      ],
       { responses: 2, settle: 50 },
     );
     assert.equal(kept.responses.length, 2);
@@ -445,10 +455,15 @@ test(`serve probes (${rt}): Expect: 100-continue gets 100 once the body is read`
   withServer(async (port) => {
     const result = await probe(
       port,
-      [`POST /echo HTTP/1.1\r\n${H}Content-Length: 5\r\nExpect: 100-continue\r\n\r\n`, { wait: 100 }, "hello"],
+      [`POST /echo HTTP/1.1\r\n${H}Content-Length: 5\r\nExpect: 100-continue\r\n\r\n`, {
+        wait: 100,
+      }, "hello"],
       { responses: 1 },
     );
-    assert.ok(result.text.startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"), result.text);
+    assert.ok(
+      result.text.startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"),
+      result.text,
+    );
     assert.equal(bodyText(result.responses[1]), "hello");
   }));
 
@@ -467,7 +482,11 @@ test(`serve probes (${rt}): an HTTP/1.0 client gets no 100 Continue`, () =>
   withServer(async (port) => {
     const result = await probe(
       port,
-      [`POST /echo HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`, { wait: 100 }, "hello"],
+      [
+        `POST /echo HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`,
+        { wait: 100 },
+        "hello",
+      ],
       { responses: 1 },
     );
     assert.ok(result.text.startsWith("HTTP/1.1 200 OK\r\n"), result.text);
@@ -477,7 +496,10 @@ test(`serve probes (${rt}): an HTTP/1.0 client gets no 100 Continue`, () =>
 test(`serve probes (${rt}): an unknown expectation gets 417`, () =>
   withServer(async (port) => {
     assertRefused(
-      await probe(port, `POST /echo HTTP/1.1\r\n${H}Content-Length: 5\r\nExpect: teapot\r\n\r\nhello`),
+      await probe(
+        port,
+        `POST /echo HTTP/1.1\r\n${H}Content-Length: 5\r\nExpect: teapot\r\n\r\nhello`,
+      ),
       417,
     );
   }));
@@ -510,7 +532,10 @@ test(`serve probes (${rt}): every response has an IMF-fixdate Date`, () =>
   withServer(async (port) => {
     const result = await probe(port, `GET / HTTP/1.1\r\n${H}\r\n`, { responses: 1 });
     const date = header(result.responses[0], "date") ?? "";
-    assert.match(date, /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/);
+    assert.match(
+      date,
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/,
+    );
     assert.ok(Math.abs(Date.parse(date) - Date.now()) < 5000);
   }));
 

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as nodeNet from "node:net";
-import { type Conn, NetError } from "../../adapters/mod.ts";
+import type { Conn, NetError } from "../../adapters/mod.ts";
 import { serve, TAKEOVER, type Takeover } from "../../http/mod.ts";
 import { runtimeName, test } from "../_harness.ts";
 import { bodyText, header, probe } from "./_probe.ts";
@@ -143,7 +143,10 @@ test(`serve (${rt}): request bodies read every way a Request reads them`, async 
   const base = `http://127.0.0.1:${port}`;
   const big = "x".repeat(300_000);
   for (const how of ["text", "arrayBuffer", "bytes", "stream", "clone", "twice"]) {
-    await (await fetch(`${base}/${how}`, { method: "POST", body: how === "text" ? "héllo" : big }))
+    await (await fetch(`${base}/${how}`, {
+      method: "POST",
+      body: how === "text" ? "h\u00e9llo" : big,
+    }))
       .text();
   }
   await (await fetch(`${base}/blob`, {
@@ -157,7 +160,7 @@ test(`serve (${rt}): request bodies read every way a Request reads them`, async 
   await (await fetch(`${base}/formData`, { method: "POST", body: form })).text();
   await (await fetch(`${base}/empty`)).text();
   assert.deepEqual(results, {
-    text: "héllo",
+    text: "h\u00e9llo",
     arrayBuffer: 300_000,
     bytes: 300_000,
     stream: 300_000,
@@ -179,7 +182,12 @@ test(`serve (${rt}): duck-typed responses of every body kind`, async () => {
       case "/string":
         return { status: 200, statusText: "", headers, body: "text body" };
       case "/bytes":
-        return { status: 201, statusText: "Made", headers: new Headers(headers), body: encoder.encode("bytes body") };
+        return {
+          status: 201,
+          statusText: "Made",
+          headers: new Headers(headers),
+          body: encoder.encode("bytes body"),
+        };
       case "/stream":
         return {
           status: 200,
@@ -209,7 +217,12 @@ test(`serve (${rt}): duck-typed responses of every body kind`, async () => {
   const { port } = await server.listening;
   const get = async (path: string) => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`);
-    return [response.status, response.statusText, response.headers.get("x-kind"), await response.text()];
+    return [
+      response.status,
+      response.statusText,
+      response.headers.get("x-kind"),
+      await response.text(),
+    ];
   };
   assert.deepEqual(await get("/string"), [200, "OK", "string", "text body"]);
   assert.deepEqual((await get("/bytes")).filter((_, i) => i !== 1), [201, "bytes", "bytes body"]);
@@ -218,7 +231,10 @@ test(`serve (${rt}): duck-typed responses of every body kind`, async () => {
   assert.deepEqual(await get("/stream"), [200, "OK", "stream", "stream body"]);
   assert.deepEqual(await get("/null"), [204, "No Content", "null", ""]);
   assert.deepEqual(await get("/response"), [202, "Accepted", "response", "real response"]);
-  assert.deepEqual((await get("/json")).slice(0, 1).concat((await get("/json"))[3]), [200, '{"ok":true}']);
+  assert.deepEqual((await get("/json")).slice(0, 1).concat((await get("/json"))[3]), [
+    200,
+    '{"ok":true}',
+  ]);
   assert.deepEqual((await get("/blob"))[3], "blob body");
   assert.equal((await get("/bad-status"))[0], 500);
   const json = await fetch(`http://127.0.0.1:${port}/json`);
@@ -304,8 +320,10 @@ test(`serve (${rt}): graceful shutdown loses no in-flight request`, async () => 
   const { port } = await server.listening;
   const idle = await probe(port, `GET /warm HTTP/1.1\r\n${H}\r\n`, { responses: 1 });
   assert.equal(idle.responses.length, 1);
-  const inFlight = Array.from({ length: 20 }, (_, i) =>
-    probe(port, `GET /${i} HTTP/1.1\r\n${H}\r\n`, { deadline: 5000 }));
+  const inFlight = Array.from(
+    { length: 20 },
+    (_, i) => probe(port, `GET /${i} HTTP/1.1\r\n${H}\r\n`, { deadline: 5000 }),
+  );
   await everyone;
   const finished = server.shutdown();
   const results = await Promise.all(inFlight);
@@ -373,7 +391,9 @@ test(`serve (${rt}): an upgrade is taken over after the 101`, async () => {
     { deadline: 3000 },
   );
   assert.ok(
-    result.text.startsWith("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n"),
+    result.text.startsWith(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n",
+    ),
     result.text,
   );
   assert.ok(result.text.endsWith("\r\n\r\nhead=early;later"), result.text);
@@ -429,7 +449,12 @@ test(`serve (${rt}): a CONNECT answered 200 hands the tunnel over`, async () => 
   const { port } = await server.listening;
   const result = await probe(
     port,
-    [`CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nhello`, { wait: 50 }, " tunnel", { end: true }],
+    [
+      `CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nhello`,
+      { wait: 50 },
+      " tunnel",
+      { end: true },
+    ],
     { deadline: 3000 },
   );
   assert.ok(result.text.startsWith("HTTP/1.1 200 OK\r\n"), result.text);

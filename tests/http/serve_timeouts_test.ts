@@ -41,7 +41,9 @@ test(`serve timeouts (${rt}): a head completed before headersTimeout is served`,
 
 test(`serve timeouts (${rt}): a head cut past headersTimeout gets 408 and a close`, () =>
   withServer(async (port) => {
-    const result = await probe(port, "GET / HTTP/1.1\r\nHost: a\r\n", { deadline: HEADERS + SLACK });
+    const result = await probe(port, "GET / HTTP/1.1\r\nHost: a\r\n", {
+      deadline: HEADERS + SLACK,
+    });
     assert.equal(result.responses.length, 1, result.text);
     assert.equal(result.responses[0].status, 408);
     assert.equal(header(result.responses[0], "connection"), "close");
@@ -103,7 +105,9 @@ test(`serve timeouts (${rt}): a keep-alive connection reused before keepAliveTim
 
 test(`serve timeouts (${rt}): an idle keep-alive connection is closed silently after keepAliveTimeout`, () =>
   withServer(async (port) => {
-    const result = await probe(port, `GET / HTTP/1.1\r\n${H}\r\n`, { deadline: KEEP_ALIVE + SLACK });
+    const result = await probe(port, `GET / HTTP/1.1\r\n${H}\r\n`, {
+      deadline: KEEP_ALIVE + SLACK,
+    });
     assert.equal(result.responses.length, 1);
     assert.ok(result.closed);
     assert.ok(result.text.endsWith("hello"), "nothing after the response");

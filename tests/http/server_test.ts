@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import * as nodeNet from "node:net";
-import { createServer, type IncomingMessage, type ServerResponse } from "../../http/mod.ts";
+import type { IncomingMessage, ServerResponse } from "../../http/mod.ts";
 import { once, type Socket } from "../../net/mod.ts";
 import { runtimeName, test } from "../_harness.ts";
 import { bodyText, header, probe } from "./_probe.ts";
@@ -104,7 +104,9 @@ test(`createServer (${rt}): writeHead with records and flat lists; chunked when 
   });
   const result = await probe(
     port,
-    ["/record", "/flat", "/chunked", "/length"].map((p) => `GET ${p} HTTP/1.1\r\n${H}\r\n`).join(""),
+    ["/record", "/flat", "/chunked", "/length"].map((p) => `GET ${p} HTTP/1.1\r\n${H}\r\n`).join(
+      "",
+    ),
     { responses: 4 },
   );
   const [record, flat, chunked, length] = result.responses;
@@ -144,8 +146,12 @@ test(`createServer (${rt}): bodies through data events, pipe, for await and a we
     `POST ${path} HTTP/1.1\r\n${H}Content-Length: ${body.length}\r\n\r\n${body}`;
   const result = await probe(
     port,
-    [post("/events", "hello"), post("/pipe", "echo me"), post("/iterate", "x".repeat(70000)),
-      post("/stream", "web")].join(""),
+    [
+      post("/events", "hello"),
+      post("/pipe", "echo me"),
+      post("/iterate", "x".repeat(70000)),
+      post("/stream", "web"),
+    ].join(""),
     { responses: 4, deadline: 5000 },
   );
   assert.deepEqual(result.responses.map(bodyText), [
@@ -194,7 +200,11 @@ test(`createServer (${rt}): 100-continue, with and without a checkContinue liste
   const auto = await startChapter({}, (req, res) => req.pipe(res));
   const sent = await probe(
     auto.port,
-    [`POST / HTTP/1.1\r\n${H}Content-Length: 2\r\nExpect: 100-continue\r\n\r\n`, { wait: 50 }, "ok"],
+    [
+      `POST / HTTP/1.1\r\n${H}Content-Length: 2\r\nExpect: 100-continue\r\n\r\n`,
+      { wait: 50 },
+      "ok",
+    ],
     { responses: 1 },
   );
   assert.ok(sent.text.startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK"), sent.text);
@@ -219,7 +229,9 @@ test(`createServer (${rt}): 100-continue, with and without a checkContinue liste
   assert.equal(refused.text.includes("100 Continue"), false);
   const allowed = await probe(
     checked.port,
-    [`POST / HTTP/1.1\r\n${H}X-Allow: yes\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n`, { wait: 50 }, "hi"],
+    [`POST / HTTP/1.1\r\n${H}X-Allow: yes\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n`, {
+      wait: 50,
+    }, "hi"],
     { responses: 1 },
   );
   assert.equal(bodyText(allowed.responses[1]), "hi");
@@ -229,7 +241,8 @@ test(`createServer (${rt}): 100-continue, with and without a checkContinue liste
 test(`createServer (${rt}): checkExpectation handles other expectations (417 without it)`, async () => {
   const { server, port } = await startChapter({}, (_req, res) => res.end("plain"));
   assert.equal(
-    (await probe(port, `GET / HTTP/1.1\r\n${H}Expect: x\r\n\r\n`, { responses: 1 })).responses[0].status,
+    (await probe(port, `GET / HTTP/1.1\r\n${H}Expect: x\r\n\r\n`, { responses: 1 })).responses[0]
+      .status,
     417,
   );
   server.on("checkExpectation", (req, res) => res.end(`expected ${req.headers.expect}`));
@@ -256,18 +269,28 @@ test(`createServer (${rt}): upgrade and connect hand a net Socket over`, async (
   });
   const upgraded = await probe(
     port,
-    [`GET / HTTP/1.1\r\n${H}Upgrade: echo\r\nConnection: Upgrade\r\n\r\nfirst`, { wait: 50 }, "+second", {
-      end: true,
-    }],
+    [
+      `GET / HTTP/1.1\r\n${H}Upgrade: echo\r\nConnection: Upgrade\r\n\r\nfirst`,
+      { wait: 50 },
+      "+second",
+      {
+        end: true,
+      },
+    ],
     { deadline: 3000 },
   );
   assert.ok(upgraded.text.startsWith("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\n"));
   assert.ok(upgraded.text.endsWith("\r\n\r\nfirst+second"), upgraded.text);
   const tunnel = await probe(
     port,
-    [`CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nearly`, { wait: 50 }, "+late", {
-      end: true,
-    }],
+    [
+      `CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nearly`,
+      { wait: 50 },
+      "+late",
+      {
+        end: true,
+      },
+    ],
     { deadline: 3000 },
   );
   assert.ok(tunnel.text.endsWith("\r\n\r\nexample.com:443|early+late"), tunnel.text);
