@@ -386,11 +386,6 @@ export class HttpServer extends Emitter<HttpServerEvents> {
     this.#core.setRef(false);
   }
 
-  /** `await using server = serve(...)`: shuts down at the end of the scope. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.shutdown();
-  }
-
   #drained(): void {
     this.emit("close");
     this.#resolveFinished();
@@ -488,6 +483,20 @@ export class HttpServer extends Emitter<HttpServerEvents> {
     this.emit("clientError", error, connection.socket);
     return true;
   }
+}
+
+// `await using server = serve(...)` shuts down at the end of the scope, where the
+// runtime has `Symbol.asyncDispose` (declared here at run time: the package's
+// types target ES2023, which has no such symbol).
+const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
+if (asyncDispose !== undefined) {
+  Object.defineProperty(HttpServer.prototype, asyncDispose, {
+    value(this: HttpServer): Promise<void> {
+      return this.shutdown();
+    },
+    configurable: true,
+    writable: true,
+  });
 }
 
 /**

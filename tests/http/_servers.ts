@@ -89,3 +89,121 @@ export async function stopChapter(server: Server): Promise<void> {
   server.closeAllConnections();
   await closed;
 }
+
+/** The same routes as `routes()` for the chapter's face (those the interop tests use). */
+export function chapterRoutes(
+  req: import("../../http/mod.ts").IncomingMessage,
+  res: import("../../http/mod.ts").ServerResponse,
+): void {
+  const url = new URL(req.url, "http://x");
+  switch (url.pathname) {
+    case "/":
+      res.setHeader("Content-Type", "text/plain;charset=UTF-8");
+      res.end("hello");
+      return;
+    case "/echo":
+    case "/length": {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      req.on("data", (chunk) => {
+        const bytes = chunk as Uint8Array;
+        chunks.push(bytes);
+        size += bytes.length;
+      });
+      req.on("end", () => {
+        if (url.pathname === "/length") res.end(String(size));
+        else {
+          res.writeHead(200, { "Content-Type": "application/octet-stream" });
+          for (const chunk of chunks) res.write(chunk);
+          res.end();
+        }
+      });
+      return;
+    }
+    case "/method":
+      res.end(req.method);
+      return;
+    case "/big":
+      res.end("a".repeat(Number(url.searchParams.get("n") ?? 1000)));
+      return;
+    default:
+      if (PAGES[url.pathname] !== undefined) {
+        const [type, body] = PAGES[url.pathname];
+        res.writeHead(200, { "Content-Type": type });
+        res.end(body);
+        return;
+      }
+      res.statusCode = 404;
+      res.end("not found");
+  }
+}
+
+/** A small site for browsers: a page, its script, and an API the script calls. */
+export const PAGES: Record<string, [type: string, body: string]> = {
+  "/page.html": [
+    "text/html;charset=UTF-8",
+    `<!doctype html><html><head><title>loading</title><script src="/app.js"></script></head>` +
+    `<body><p id="out">...</p></body></html>`,
+  ],
+  "/app.js": [
+    "text/javascript",
+    `addEventListener("DOMContentLoaded", async () => {
+      const get = await (await fetch("/api/data?x=1")).json();
+      const post = await (await fetch("/api/echo", { method: "POST", body: "x".repeat(100000) })).text();
+      const many = await Promise.all(Array.from({ length: 20 }, (_, i) => fetch("/api/data?x=" + i).then((r) => r.json())));
+      document.title = "done " + get.x + " " + post.length + " " + many.map((m) => m.x).join(",");
+    });`,
+  ],
+};
+
+/** The web face's version of the site: `PAGES` plus the API, then the plain routes. */
+export function siteRoutes(): (request: Request) => Promise<Response> {
+  const plain = routes();
+  return async (request) => {
+    const url = new URL(request.url);
+    if (PAGES[url.pathname] !== undefined) {
+      const [type, body] = PAGES[url.pathname];
+      return new Response(body, { headers: { "content-type": type } });
+    }
+    if (url.pathname === "/api/data") return Response.json({ x: url.searchParams.get("x") });
+    if (url.pathname === "/api/echo") return new Response(await request.text());
+    return await plain(request);
+  };
+}
+
+/** The chapter face's version of the site. */
+export function chapterSite(
+  req: import("../../http/mod.ts").IncomingMessage,
+  res: import("../../http/mod.ts").ServerResponse,
+): void {
+  const url = new URL(req.url, "http://x");
+  if (url.pathname === "/api/data") {
+    res.setHeader("Content-Type", "application/json");
+    res.end(JSON.stringify({ x: url.searchParams.get("x") }));
+    return;
+  }
+  if (url.pathname === "/api/echo") {
+    req.pipe(res);
+    return;
+  }
+  chapterRoutes(req, res);
+}
+
+/** Starts both faces with the site; the callback gets each in turn. */
+export async function eachFace(
+  fn: (face: "serve" | "createServer", port: number) => Promise<void>,
+): Promise<void> {
+  const web = serve({ port: 0, hostname: "127.0.0.1" }, siteRoutes());
+  const { port } = await web.listening;
+  try {
+    await fn("serve", port);
+  } finally {
+    await web.close();
+  }
+  const chapter = await startChapter({}, chapterSite);
+  try {
+    await fn("createServer", chapter.port);
+  } finally {
+    await stopChapter(chapter.server);
+  }
+}
