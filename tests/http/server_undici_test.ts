@@ -15,5 +15,9 @@ test(`undici -> server (${rt}): pooled, pipelined and streamed requests`, () =>
     const result = await run("node", [PEER, "undici", String(port)]);
     const seen = JSON.parse(result.stdout);
     assert.equal(seen.error, undefined, seen.error);
-    assert.deepEqual(seen, { pipelined: true, streamed: "500000", method: "DELETE", status: 200 }, face);
+    assert.deepEqual(
+      seen,
+      { pipelined: true, streamed: "500000", method: "DELETE", status: 200 },
+      face,
+    );
   }));
