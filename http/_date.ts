@@ -15,3 +15,12 @@ export function httpDate(): string {
   }
   return cachedValue;
 }
+
+let cachedField: [string, string] = ["Date", ""];
+
+/** The `Date` field as a `[name, value]` pair, the same array all second long. */
+export function dateField(): [string, string] {
+  const value = httpDate();
+  if (cachedField[1] !== value) cachedField = ["Date", value];
+  return cachedField;
+}

@@ -30,6 +30,16 @@ const RESPONSE_STREAMING = 2;
 const RESPONSE_DONE = 3;
 const RESPONSE_GONE = 4;
 
+/** What a face's response object hears from its exchange (one object, no closures per request). */
+export interface ExchangeObserver {
+  /** The exchange was aborted: the client went away, or a timeout. */
+  exchangeAborted(reason: Error): void;
+  /** Writing may go on after `write` returned `false`. */
+  exchangeDrained(): void;
+  /** The last byte of the response was handed to the connection. */
+  exchangeFinished(): void;
+}
+
 /** Bytes of request body queued for a reader before the connection stops reading. */
 export const BODY_HIGH_WATER = 65536;
 
@@ -51,6 +61,8 @@ export class Exchange {
   request: unknown = null;
   /** Whether the server adds a `Date` field to the response (the chapter's `res.sendDate`). */
   sendDate = true;
+  /** The face's response object, told of aborts, drains and the finish. */
+  observer: ExchangeObserver | null = null;
 
   #bodyState = BODY_OPEN;
   #bodyError: Error | null = null;
@@ -61,7 +73,6 @@ export class Exchange {
   #flushing = false;
   #discard = false;
   #continueSent = false;
-  #received = 0;
 
   #response = RESPONSE_NONE;
   #status = 0;
@@ -87,11 +98,6 @@ export class Exchange {
     return this.#bodyState === BODY_ENDED;
   }
 
-  /** Bytes of body received so far. */
-  get bodyReceived(): number {
-    return this.#received;
-  }
-
   /** Whether the body is being dropped (the response is done, or nobody will read it). */
   get discarding(): boolean {
     return this.#discard;
@@ -99,7 +105,6 @@ export class Exchange {
 
   /** The connection hands over a body piece (already the exchange's to keep). */
   pushBody(chunk: Uint8Array): boolean {
-    this.#received += chunk.length;
     if (this.#discard) return true;
     const sink = this.#sink;
     if (sink !== null && this.#flowing && this.#queued === 0 && !this.#flushing) {
@@ -379,7 +384,9 @@ export class Exchange {
 
   /** The connection can take more bytes. */
   drained(): void {
-    if (this.#response === RESPONSE_STREAMING) this.onDrain?.();
+    if (this.#response !== RESPONSE_STREAMING) return;
+    this.observer?.exchangeDrained();
+    this.onDrain?.();
   }
 
   /** The connection broke before the response was done: nothing more goes out. */
@@ -394,11 +401,13 @@ export class Exchange {
     if (this.#aborted !== null) return;
     this.#aborted = reason;
     this.#controller?.abort(reason);
+    this.observer?.exchangeAborted(reason);
     this.onAbort?.(reason);
   }
 
   #finished(): void {
     this.connection.responseDone(this);
+    this.observer?.exchangeFinished();
     this.onFinish?.();
   }
 }

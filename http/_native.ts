@@ -48,7 +48,7 @@ function inner(response: object): InnerResponse | undefined {
 /** Reads a Deno `Response` through its internals; `null` when it has a stream body or the internals are unknown. */
 export function denoStaticResponse(response: Response): StaticResponse | null {
   if (innerKey === null) return null;
-  response.headers; // makes Deno fill in the inner response (header list, body)
+  response.headers; // makes Deno fill in the inner response's header list and body
   const parts = inner(response);
   if (parts === undefined || typeof parts.status !== "number") return null;
   const body = parts.body;
@@ -88,7 +88,16 @@ function probe(): void {
       read.fields.some(([name, value]) => name.toLowerCase() === "x-probe" && value === "1") &&
       read.fields.some(([name]) => name.toLowerCase() === "content-type");
     const empty = ok ? denoStaticResponse(new NativeResponse(null, { status: 204 })) : null;
-    if (!ok || empty === null || empty.body !== null || empty.status !== 204) innerKey = null;
+    const bytes = ok
+      ? denoStaticResponse(
+        new NativeResponse(new Uint8Array([1, 2]), { headers: { "content-type": "x/y" } }),
+      )
+      : null;
+    const typed = bytes !== null && bytes.body?.length === 2 &&
+      bytes.fields.some(([name, value]) => name.toLowerCase() === "content-type" && value === "x/y");
+    if (!ok || !typed || empty === null || empty.body !== null || empty.status !== 204) {
+      innerKey = null;
+    }
   } catch {
     innerKey = null;
   }

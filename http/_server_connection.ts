@@ -24,7 +24,7 @@ import {
   type NextEvent,
   type RequestHead,
 } from "../protocols/http1/mod.ts";
-import { httpDate } from "./_date.ts";
+import { dateField } from "./_date.ts";
 import { Exchange } from "./_exchange.ts";
 import { HandoverConn } from "./_handover_conn.ts";
 import {
@@ -485,7 +485,7 @@ export class ServerConnection implements ConnHandler {
     let bytes: Uint8Array;
     try {
       bytes = this.http.sendMessage(
-        { status, headers: [["Date", httpDate()], CLOSE_FIELD] },
+        { status, headers: [dateField(), CLOSE_FIELD] },
         EMPTY,
       );
     } catch {
@@ -531,7 +531,7 @@ export class ServerConnection implements ConnHandler {
     lengthKnown: boolean,
   ): void {
     const found = inspectFields(fields);
-    if ((found & HAS_DATE) === 0 && exchange.sendDate) fields.push(["Date", httpDate()]);
+    if ((found & HAS_DATE) === 0 && exchange.sendDate) fields.push(dateField());
     const head = exchange.head;
     const http = this.http;
     const core = this.core;

@@ -241,7 +241,6 @@ export class HttpServer extends Emitter<HttpServerEvents> {
   readonly #onError: ServeOptions["onError"];
   readonly #requested: { hostname: string; port: number } | null;
   #listener: Listener | null = null;
-  #scheme = "http://";
   #resolveFinished!: () => void;
 
   /**
@@ -395,26 +394,8 @@ export class HttpServer extends Emitter<HttpServerEvents> {
     if (this.listenerCount("connection") > 0) this.emit("connection", connection.socket);
   }
 
-  #base(exchange: Exchange): string {
-    const scheme = exchange.connection.conn.tls !== undefined ? "https://" : this.#scheme;
-    const headers = exchange.head.headers;
-    for (let i = 0; i < headers.length; i++) {
-      const name = headers[i][0];
-      if (
-        name.length === 4 && (name === "Host" || name === "host" || name.toLowerCase() === "host")
-      ) {
-        const host = headers[i][1];
-        if (host !== "") return scheme + host;
-      }
-    }
-    const local = exchange.connection.conn.localAddr;
-    if (local.transport === "unix") return `${scheme}localhost`;
-    const hostname = local.family === "IPv6" ? `[${local.hostname}]` : local.hostname;
-    return `${scheme}${hostname}:${local.port}`;
-  }
-
   #request(exchange: Exchange): void {
-    const request = new ServerRequest(exchange, this.#base(exchange));
+    const request = new ServerRequest(exchange);
     exchange.request = request;
     const info = new Info(exchange);
     if (this.listenerCount("request") > 0) {
@@ -470,7 +451,7 @@ export class HttpServer extends Emitter<HttpServerEvents> {
   }
 
   #rawTakeover(exchange: Exchange): void {
-    const request = new ServerRequest(exchange, this.#base(exchange));
+    const request = new ServerRequest(exchange);
     const event = exchange.head.method === "CONNECT" ? "connect" : "upgrade";
     exchange.takeOverRaw((conn: Conn, head: Uint8Array) => {
       const socket = new Socket({ conn, allowHalfOpen: true });

@@ -506,11 +506,7 @@ export class Server extends Emitter<ServerEvents> {
     const req = new IncomingMessage(exchange);
     const res = new ServerResponse(exchange, req);
     exchange.request = req;
-    exchange.onDrain = () => res.drained();
-    exchange.onAbort = () => {
-      req.abortedByServer();
-      res.connectionClosed();
-    };
+    exchange.observer = res;
     if (exchange.head.expectContinue) {
       if (this.listenerCount("checkContinue") > 0) {
         this.emit("checkContinue", req, res);

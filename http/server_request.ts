@@ -57,7 +57,7 @@ const CONSUMED = 2;
  */
 export class ServerRequest {
   readonly #exchange: Exchange;
-  readonly #base: string;
+  #base: string | null;
   #url: string | null = null;
   #headers: Headers | null = null;
   #body: ReadableStream<Uint8Array> | null = null;
@@ -67,12 +67,11 @@ export class ServerRequest {
    * Made by the server for each request.
    *
    * @param exchange the server's exchange
-   * @param base `http://host` or `https://host` (scheme and authority for the URL)
    * @param body a body stream of its own (for clones)
    */
-  constructor(exchange: Exchange, base: string, body?: ReadableStream<Uint8Array>) {
+  constructor(exchange: Exchange, body?: ReadableStream<Uint8Array>) {
     this.#exchange = exchange;
-    this.#base = base;
+    this.#base = null;
     if (body !== undefined) {
       this.#body = body;
       this.#state = STREAMED;
@@ -89,13 +88,33 @@ export class ServerRequest {
     if (this.#url === null) {
       const target = this.#exchange.head.target;
       const first = target.charCodeAt(0);
-      if (first === 0x2f) this.#url = this.#base + target; // origin-form "/..."
-      else if (target === "*") this.#url = `${this.#base}/*`;
-      else if (this.method === "CONNECT") {
-        this.#url = `${this.#base.slice(0, this.#base.indexOf("//") + 2)}${target}/`;
-      } else this.#url = target; // absolute-form
+      if (first === 0x2f) this.#url = this.#origin() + target; // origin-form "/..."
+      else if (target === "*") this.#url = `${this.#origin()}/*`;
+      else if (this.method === "CONNECT") this.#url = `${this.#scheme()}${target}/`;
+      else this.#url = target; // absolute-form
     }
     return this.#url;
+  }
+
+  #scheme(): string {
+    return this.#exchange.connection.conn.tls !== undefined ? "https://" : "http://";
+  }
+
+  /** Scheme and authority: the Host field, or the local address for an HTTP/1.0 request without one. */
+  #origin(): string {
+    if (this.#base !== null) return this.#base;
+    const scheme = this.#scheme();
+    const headers = this.#exchange.head.headers;
+    for (let i = 0; i < headers.length; i++) {
+      const name = headers[i][0];
+      if (name.length === 4 && name.toLowerCase() === "host" && headers[i][1] !== "") {
+        return this.#base = scheme + headers[i][1];
+      }
+    }
+    const local = this.#exchange.connection.conn.localAddr;
+    if (local.transport === "unix") return this.#base = `${scheme}localhost`;
+    const hostname = local.family === "IPv6" ? `[${local.hostname}]` : local.hostname;
+    return this.#base = `${scheme}${hostname}:${local.port}`;
   }
 
   /** The header fields (a `Headers`, made on first use). */
@@ -265,13 +284,13 @@ export class ServerRequest {
     if (this.bodyUsed) throw new TypeError("Request.clone: the body has already been read");
     const body = this.body;
     if (body === null) {
-      const copy = new ServerRequest(this.#exchange, this.#base);
+      const copy = new ServerRequest(this.#exchange);
       copy.#headers = this.#headers === null ? null : new Headers(this.#headers);
       return copy;
     }
     const [mine, theirs] = body.tee();
     this.#body = mine;
-    const copy = new ServerRequest(this.#exchange, this.#base, theirs);
+    const copy = new ServerRequest(this.#exchange, theirs);
     copy.#headers = this.#headers === null ? null : new Headers(this.#headers);
     return copy;
   }

@@ -23,7 +23,7 @@
 import { Emitter } from "../net/emitter.ts";
 import { type HeaderList, STATUS_TEXT } from "../protocols/http1/mod.ts";
 import { encodeString } from "./_encoding.ts";
-import type { Exchange } from "./_exchange.ts";
+import type { Exchange, ExchangeObserver } from "./_exchange.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import type { ServerSocket } from "./server_socket.ts";
 
@@ -120,7 +120,7 @@ function headersSentError(what: string): Error {
  * });
  * ```
  */
-export class ServerResponse extends Emitter<ServerResponseEvents> {
+export class ServerResponse extends Emitter<ServerResponseEvents> implements ExchangeObserver {
   /** The status code (default 200). */
   statusCode = 200;
   /** The reason phrase (default: the standard one for the status). */
@@ -514,7 +514,6 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
     const exchange = this.#exchange;
     this.#ended = true;
     if (exchange.responseDone) return this;
-    exchange.onFinish = () => this.#onFinish();
     const bytes = chunk === undefined
       ? null
       : typeof chunk === "string"
@@ -535,14 +534,16 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
     return this;
   }
 
-  #onFinish(): void {
+  /** The exchange tells: the whole response was handed to the connection. */
+  exchangeFinished(): void {
     this.#finished = true;
     this.emit("finish");
     this.#close();
   }
 
-  /** The server tells: the connection closed before the response finished. */
-  connectionClosed(): void {
+  /** The exchange tells: the connection closed before the response finished. */
+  exchangeAborted(_reason: Error): void {
+    this.req.abortedByServer();
     this.#close();
   }
 
@@ -552,8 +553,8 @@ export class ServerResponse extends Emitter<ServerResponseEvents> {
     this.emit("close");
   }
 
-  /** The server tells: the connection can take more. */
-  drained(): void {
+  /** The exchange tells: the connection can take more. */
+  exchangeDrained(): void {
     this.emit("drain");
   }
 

@@ -181,7 +181,24 @@ async function main(): Promise<void> {
     default:
       throw new Error(`unknown variant ${variant}`);
   }
-  process.stdin.resume();
+  // "mem" on stdin: collect garbage, then print the memory in use.
+  let pending = "";
+  process.stdin.on("data", async (chunk: Uint8Array) => {
+    pending += new TextDecoder().decode(chunk);
+    while (pending.includes("\n")) {
+      const line = pending.slice(0, pending.indexOf("\n")).trim();
+      pending = pending.slice(pending.indexOf("\n") + 1);
+      if (line !== "mem") continue;
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        (globalThis as { gc?: () => void }).gc?.();
+      }
+      const usage = process.memoryUsage();
+      process.stdout.write(
+        `${JSON.stringify({ rss: usage.rss, heap: usage.heapUsed + usage.external })}\n`,
+      );
+    }
+  });
   process.stdin.on("end", () => process.exit(0));
 }
 

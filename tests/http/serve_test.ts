@@ -204,6 +204,8 @@ test(`serve (${rt}): duck-typed responses of every body kind`, async () => {
         return { status: 204, statusText: "", headers, body: null };
       case "/response":
         return new Response("real response", { status: 202, headers: { "x-kind": "response" } });
+      case "/response-bytes":
+        return new Response(encoder.encode("bytes"), { headers: { "x-kind": "response-bytes" } });
       case "/json":
         return Response.json({ ok: true });
       case "/blob":
@@ -231,6 +233,7 @@ test(`serve (${rt}): duck-typed responses of every body kind`, async () => {
   assert.deepEqual(await get("/stream"), [200, "OK", "stream", "stream body"]);
   assert.deepEqual(await get("/null"), [204, "No Content", "null", ""]);
   assert.deepEqual(await get("/response"), [202, "Accepted", "response", "real response"]);
+  assert.deepEqual(await get("/response-bytes"), [200, "OK", "response-bytes", "bytes"]);
   assert.deepEqual((await get("/json")).slice(0, 1).concat((await get("/json"))[3]), [
     200,
     '{"ok":true}',
