@@ -147,3 +147,50 @@ test(`serve timeouts (${rt}): a slow handler under idleTimeout answers`, () =>
     });
     assert.equal(bodyText(result.responses[0]), "slow");
   }));
+
+test(`serve limits (${rt}): maxConnections: the limit is served, one past it is closed, idle ones make room`, async () => {
+  const { server, port } = await startServe({ maxConnections: 3, headersTimeout: 5000 });
+  try {
+    // three connections with a request head in progress: the limit
+    const busy = [0, 1, 2].map(() =>
+      probe(port, ["GET / HTTP/1.1\r\n", { wait: 600 }, `${H}\r\n`], { responses: 1, deadline: 3000 })
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    const refused = await probe(port, `GET / HTTP/1.1\r\n${H}\r\n`, { deadline: 2000 });
+    assert.ok(refused.closed && refused.responses.length === 0, "the fourth connection is closed");
+    const served = await Promise.all(busy);
+    for (const result of served) assert.equal(result.responses[0]?.status, 200);
+    // three idle keep-alive connections: a new one closes the oldest idle one
+    const idle = [0, 1, 2].map(() => probe(port, `GET / HTTP/1.1\r\n${H}\r\n`, { deadline: 700 }));
+    await new Promise((r) => setTimeout(r, 150));
+    const fresh = await probe(port, `GET /method HTTP/1.1\r\n${H}\r\n`, { responses: 1 });
+    assert.equal(bodyText(fresh.responses[0]), "GET");
+    const evicted = await Promise.race(idle.map((p) => p.then((r) => r.closed)));
+    assert.ok(evicted);
+    await Promise.all(idle);
+  } finally {
+    await server.close();
+  }
+});
+
+test(`serve limits (${rt}): 100 slowloris clients do not starve a normal one`, async () => {
+  const { server, port } = await startServe({ headersTimeout: 800, requestTimeout: 1600 });
+  try {
+    const slow = Array.from({ length: 100 }, () => {
+      const steps = [];
+      for (let i = 0; i < 40; i++) steps.push("X", { wait: 30 });
+      return probe(port, ["GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ", ...steps], { deadline: 3000 });
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    const normal = await probe(port, `GET /method HTTP/1.1\r\n${H}\r\n`, { responses: 1 });
+    assert.equal(bodyText(normal.responses[0]), "GET");
+    assert.ok(Date.now() - started < 700, `the normal client waited ${Date.now() - started} ms`);
+    for (const result of await Promise.all(slow)) {
+      assert.equal(result.responses[0]?.status, 408, result.text);
+      assert.ok(result.closed);
+    }
+  } finally {
+    await server.close();
+  }
+});
