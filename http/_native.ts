@@ -94,7 +94,9 @@ function probe(): void {
       )
       : null;
     const typed = bytes !== null && bytes.body?.length === 2 &&
-      bytes.fields.some(([name, value]) => name.toLowerCase() === "content-type" && value === "x/y");
+      bytes.fields.some(([name, value]) =>
+        name.toLowerCase() === "content-type" && value === "x/y"
+      );
     if (!ok || !typed || empty === null || empty.body !== null || empty.status !== 204) {
       innerKey = null;
     }

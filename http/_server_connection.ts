@@ -138,6 +138,8 @@ export class ServerConnection implements ConnHandler {
   #ended = false;
   #closeAfterResponse = false;
   #writeBlocked = false;
+  /** The response being sent has no body (HEAD, 204, 304, a tunnel). */
+  #bodiless = false;
   #chunk: Uint8Array = EMPTY;
   #handover: HandoverConn | null = null;
   #socket: ServerSocket | null = null;
@@ -184,6 +186,14 @@ export class ServerConnection implements ConnHandler {
 
   /** The server's ticker: fires the deadline or the idle timeout when due. */
   tick(now: number): void {
+    try {
+      this.#tick(now);
+    } catch (error) {
+      this.#unexpected(error);
+    }
+  }
+
+  #tick(now: number): void {
     if (this.deadline !== 0 && now >= this.deadline) {
       this.#onDeadline();
       return;
@@ -233,6 +243,40 @@ export class ServerConnection implements ConnHandler {
   // ---- reading --------------------------------------------------------------------------
 
   onData(chunk: Uint8Array): void {
+    try {
+      this.#onData(chunk);
+    } catch (error) {
+      this.#unexpected(error);
+    }
+    this.#release();
+  }
+
+  /**
+   * Something threw where nothing should (a listener of the request body's
+   * events, say): report it, answer 500 if nothing was sent yet, else close.
+   * Never lets it reach the runtime's event loop, where it would end the process.
+   */
+  #unexpected(error: unknown): void {
+    this.#processing = false;
+    const exchange = this.exchange;
+    if (exchange !== null && this.phase === IN_REQUEST) {
+      this.handlerFailed(exchange, error);
+      if (!exchange.responseDone) this.destroy(error instanceof Error ? error : undefined);
+    } else {
+      this.core.face.handlerError?.(error);
+      this.destroy(error instanceof Error ? error : undefined);
+    }
+    if (this.phase < LINGER) {
+      try {
+        this.#process(); // the events after the one whose listener threw
+      } catch (again) {
+        this.core.face.handlerError?.(again);
+        this.destroy(again instanceof Error ? again : undefined);
+      }
+    }
+  }
+
+  #onData(chunk: Uint8Array): void {
     this.lastActive = this.core.clock;
     if (this.phase >= LINGER) {
       if (this.phase === TAKEN) this.#handover?.deliverData(chunk);
@@ -250,7 +294,6 @@ export class ServerConnection implements ConnHandler {
       return;
     }
     this.#process();
-    this.#release();
   }
 
   /** What the core still holds of a borrowed chunk is copied before the adapter reuses it. */
@@ -268,6 +311,14 @@ export class ServerConnection implements ConnHandler {
   }
 
   onEnd(): void {
+    try {
+      this.#onEnd();
+    } catch (error) {
+      this.#unexpected(error);
+    }
+  }
+
+  #onEnd(): void {
     if (this.phase === TAKEN) {
       this.#handover?.deliverEnd();
       return;
@@ -293,7 +344,11 @@ export class ServerConnection implements ConnHandler {
       return;
     }
     this.#writeBlocked = false;
-    this.exchange?.drained();
+    try {
+      this.exchange?.drained();
+    } catch (error) {
+      this.#unexpected(error);
+    }
   }
 
   onError(error: NetError): void {
@@ -387,7 +442,8 @@ export class ServerConnection implements ConnHandler {
 
   /** The status a request that the core accepted must still be refused with, or 0. */
   #check(head: RequestHead): number {
-    if (!this.core.limits.methods.has(head.method)) return 501;
+    const method = head.method;
+    if (method !== "GET" && method !== "POST" && !this.core.limits.methods.has(method)) return 501;
     const headers = head.headers;
     let hosts = 0;
     let host = "";
@@ -535,8 +591,11 @@ export class ServerConnection implements ConnHandler {
     const head = exchange.head;
     const http = this.http;
     const core = this.core;
-    const bodiless = status === 204 || status === 304 || head.method === "HEAD";
-    const closing = (found & HAS_CLOSE) !== 0 || !http.keepAlive || core.draining ||
+    const connect = head.method === "CONNECT" && status >= 200 && status < 300;
+    const bodiless = status === 204 || status === 304 || head.method === "HEAD" || connect;
+    this.#bodiless = bodiless;
+    // A 2xx to CONNECT opens a tunnel; without a takeover nobody owns it: close.
+    const closing = connect || (found & HAS_CLOSE) !== 0 || !http.keepAlive || core.draining ||
       this.#peerEnded || this.requests + 1 >= core.limits.maxRequestsPerConnection ||
       http.clientIsWaitingFor100Continue ||
       (!bodiless && !lengthKnown && head.version === "1.0" &&
@@ -600,6 +659,7 @@ export class ServerConnection implements ConnHandler {
     if (first === null || first.length === 0 || http.ourState !== "SEND_BODY") {
       return this.#send(head);
     }
+    if (this.#bodiless) return this.#send(head);
     const data = http.sendData(first);
     this.conn.cork();
     this.#send(head);
@@ -611,7 +671,9 @@ export class ServerConnection implements ConnHandler {
   /** A piece of a streamed body (dropped for responses without a body: HEAD, 204, 304). */
   sendBody(exchange: Exchange, chunk: Uint8Array): boolean {
     if (this.phase >= LINGER || exchange !== this.exchange) return false;
-    if (chunk.length === 0 || this.http.ourState !== "SEND_BODY") return !this.#writeBlocked;
+    if (chunk.length === 0 || this.#bodiless || this.http.ourState !== "SEND_BODY") {
+      return !this.#writeBlocked; // HEAD, 204, 304: the body is not sent
+    }
     return this.#send(this.http.sendData(chunk));
   }
 
@@ -725,7 +787,11 @@ export class ServerConnection implements ConnHandler {
     if (this.phase >= LINGER) return;
     this.phase = LINGER;
     this.exchange = null;
-    this.http.sendClose();
+    try {
+      this.http.sendClose();
+    } catch {
+      // a state that has no close transition (a tunnel that was not taken over)
+    }
     const linger = this.core.limits.lingerTimeout;
     this.deadline = this.core.clock + linger;
     this.deadlineKind = LINGER_DEADLINE;

@@ -12,6 +12,12 @@
  * without building anything. A FormData body is handed to the runtime's own
  * `Response`, which knows how to encode it.
  *
+ * One difference, on purpose: a byte body (`Uint8Array`, `ArrayBuffer`, a
+ * view) is kept as given, not copied as the standard's `Response` copies it
+ * (as `@hono/node-server`'s light class keeps it): a 1 MiB body costs a copy
+ * and its collection on every response otherwise. Do not change the bytes
+ * until the response is sent.
+ *
  * On Node, {@linkcode serve} installs it as the global `Response` (as
  * `@hono/node-server` does with its own), unless told not to
  * (`ServeOptions.replaceGlobalResponse: false`): handler code that says

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { runtimeName, test } from "../_harness.ts";
 import { bodyText, header, probe } from "./_probe.ts";
 import { startServe } from "./_servers.ts";
+import { serve } from "../../http/mod.ts";
 
 const rt = runtimeName;
 const H = "Host: example.com\r\n";
@@ -400,6 +401,35 @@ test(`serve probes (${rt}): HEAD has the GET's Content-Length and no body`, () =
     assert.equal(result.responses[0].body.length, 0);
     assert.equal(bodyText(result.responses[1]), "GET");
   }));
+
+test(`serve probes (${rt}): HEAD of a streamed response: the head alone, the connection goes on`, () =>
+  withServer(async (port) => {
+    const result = await probe(
+      port,
+      `HEAD /stream HTTP/1.1\r\n${H}\r\nGET /method HTTP/1.1\r\n${H}\r\n`,
+      { responses: 2, methods: ["HEAD", "GET"] },
+    );
+    assert.equal(result.responses[0].status, 200);
+    assert.equal(result.responses[0].body.length, 0);
+    assert.equal(bodyText(result.responses[1]), "GET");
+  }));
+
+test(`serve probes (${rt}): a CONNECT answered 2xx without a takeover closes the connection`, async () => {
+  const server = serve(
+    { port: 0, hostname: "127.0.0.1" },
+    () => new Response(null, { status: 200 }),
+  );
+  const { port } = await server.listening;
+  const result = await probe(
+    port,
+    `CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nGET / HTTP/1.1\r\n${H}\r\n`,
+    { methods: ["CONNECT"] },
+  );
+  assert.ok(result.text.startsWith("HTTP/1.1 200 OK\r\n"), result.text);
+  assert.equal(result.text.split("HTTP/1.1").length, 2, "one answer: the tunnel has no owner");
+  assert.ok(result.closed);
+  await server.close();
+});
 
 test(`serve probes (${rt}): methods keep their case; unknown ones get 501`, () =>
   withServer(async (port) => {

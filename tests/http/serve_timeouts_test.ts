@@ -153,7 +153,10 @@ test(`serve limits (${rt}): maxConnections: the limit is served, one past it is 
   try {
     // three connections with a request head in progress: the limit
     const busy = [0, 1, 2].map(() =>
-      probe(port, ["GET / HTTP/1.1\r\n", { wait: 600 }, `${H}\r\n`], { responses: 1, deadline: 3000 })
+      probe(port, ["GET / HTTP/1.1\r\n", { wait: 600 }, `${H}\r\n`], {
+        responses: 1,
+        deadline: 3000,
+      })
     );
     await new Promise((r) => setTimeout(r, 150));
     const refused = await probe(port, `GET / HTTP/1.1\r\n${H}\r\n`, { deadline: 2000 });

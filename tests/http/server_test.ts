@@ -379,3 +379,25 @@ test(`createServer (${rt}): Node's settable limits; early hints and trailers`, a
   assert.deepEqual(trailers.responses[0].trailers, [["X-Sum", "42"]]);
   await stopChapter(server);
 });
+
+test(`createServer (${rt}): a throwing body listener gets 500; the process and server live on`, async () => {
+  const errors: Error[] = [];
+  const { server, port } = await startChapter({}, (req, res) => {
+    if (req.url === "/bad") {
+      req.on("data", () => {
+        throw new Error("data listener bug");
+      });
+      return;
+    }
+    res.end("fine");
+  });
+  server.on("error", (error) => errors.push(error));
+  const result = await probe(
+    port,
+    `POST /bad HTTP/1.1\r\n${H}Content-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n${H}\r\n`,
+    { responses: 2 },
+  );
+  assert.deepEqual(result.responses.map((r) => r.status), [500, 200]);
+  assert.equal(errors[0]?.message, "data listener bug");
+  await stopChapter(server);
+});
