@@ -4,7 +4,7 @@
  * The top level gathers every area as a namespace, the way Node splits `net`,
  * `http` and `tls` into modules of their own (names such as `createServer`
  * repeat across them). Each area is also a subpath of its own:
- * `wirestack/adapters`, `wirestack/crypto`, `wirestack/protocols/http1`,
+ * `wirestack/adapters`, `wirestack/crypto`, `wirestack/http`, `wirestack/protocols/http1`,
  * `wirestack/protocols/websocket`.
  *
  * @example
@@ -26,6 +26,8 @@ export * as adapters from "./adapters/mod.ts";
 export * as net from "./net/mod.ts";
 /** UDP: the chapter's `dgram` module. */
 export * as dgram from "./dgram/mod.ts";
+/** HTTP/1.1: the chapter's `createServer` and the web `serve`. */
+export * as http from "./http/mod.ts";
 /** Keys, X.509 certificates, chain verification and a development CA. */
 export * as crypto from "./crypto/mod.ts";
 /** The HTTP/1.1 core (sans-I/O). */
