@@ -150,7 +150,9 @@ async function tunnel(
   signal: AbortSignal,
 ): Promise<void> {
   const proxy = route.proxy as ProxyRoute;
-  const authority = `${route.origin.hostname.includes(":") ? `[${route.origin.hostname}]` : route.origin.hostname}:${route.origin.port}`;
+  const authority = `${
+    route.origin.hostname.includes(":") ? `[${route.origin.hostname}]` : route.origin.hostname
+  }:${route.origin.port}`;
   const headers: HeaderList = [["Host", authority]];
   if (proxy.authorization !== null) headers.push(["Proxy-Authorization", proxy.authorization]);
   for (const field of proxy.headers) headers.push(field);
@@ -177,7 +179,11 @@ async function tunnel(
         }
         if (event.type === "paused") {
           if (http.takeTrailingData().length > 0) {
-            throw failure("PROXY_FAILED", "the proxy sent bytes before the tunnel was used", "connect");
+            throw failure(
+              "PROXY_FAILED",
+              "the proxy sent bytes before the tunnel was used",
+              "connect",
+            );
           }
           return;
         }
@@ -194,7 +200,9 @@ async function tunnel(
     if (signal.aborted) throw error;
     throw failure(
       "PROXY_FAILED",
-      `bad answer from the proxy ${proxy.target.host}: ${error instanceof Error ? error.message : error}`,
+      `bad answer from the proxy ${proxy.target.host}: ${
+        error instanceof Error ? error.message : error
+      }`,
       "connect",
       error,
     );

@@ -50,6 +50,9 @@ export const TAKEN = 4;
 /** Network failures that mean "the server was gone", the keep-alive race. */
 const GONE = new Set(["NO_RESPONSE", "ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_SOCKET_CLOSED"]);
 
+/** 1xx responses accepted before a final one. */
+const MAX_INFORMATIONAL = 100;
+
 /** A known body this large waits for the runtime to take it before the first-byte clock starts. */
 const LARGE_BODY = 65536;
 
@@ -81,6 +84,7 @@ export class ClientConnection implements ConnHandler {
 
   #exchange: Exchange | null = null;
   #final = false;
+  #informational = 0;
   #upgradeHead: ResponseHead | null = null;
   #processing = false;
   #readPaused = false;
@@ -117,6 +121,7 @@ export class ClientConnection implements ConnHandler {
     this.state = BUSY;
     this.#exchange = exchange;
     this.#final = false;
+    this.#informational = 0;
     this.#upgradeHead = null;
     exchange.attachTo(this, reused);
     if (!reused) {
@@ -359,6 +364,18 @@ export class ClientConnection implements ConnHandler {
       return;
     }
     if (head.status < 200) {
+      if (++this.#informational > MAX_INFORMATIONAL) {
+        this.#failExchange(
+          exchange,
+          new HttpClientError(
+            "TOO_MANY_INFORMATIONAL",
+            `more than ${MAX_INFORMATIONAL} 1xx responses before a final one`,
+            { phase: "head", reused: exchange.reused },
+          ),
+          "head",
+        );
+        return;
+      }
       exchange.handler.onInformation(head);
       return;
     }

@@ -100,9 +100,10 @@ class StageDecoder implements Decoder {
         break;
       default:
         // zlib header: CM 8 in the low nibble, and the 16-bit header a multiple of 31.
-        stream = first.length >= 2 && (first[0] & 0x0f) === 8 && ((first[0] << 8) | first[1]) % 31 === 0
-          ? zlib.createInflate()
-          : zlib.createInflateRaw();
+        stream =
+          first.length >= 2 && (first[0] & 0x0f) === 8 && ((first[0] << 8) | first[1]) % 31 === 0
+            ? zlib.createInflate()
+            : zlib.createInflateRaw();
     }
     stream.on("data", (chunk: Uint8Array) => {
       if (!this.#failed) this.#sink.onData(chunk);

@@ -368,7 +368,9 @@ export class Exchange {
     this.#pending = null;
     this.#pendingBytes = 0;
     let accepted = true;
-    if (pending !== null) for (const chunk of pending) accepted = connection.writeBody(this, chunk);
+    if (pending !== null) {
+      for (const chunk of pending) accepted = connection.writeBody(this, chunk);
+    }
     if (this.#ended) connection.endBody(this, this.#endTrailers);
     else if (accepted) this.handler.onDrain();
   }

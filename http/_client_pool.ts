@@ -235,7 +235,9 @@ export class Pool implements ConnectionOwner {
 
   #takeIdle(): ClientConnection | null {
     const idle = this.#idle;
+    if (idle.length === 0) return null;
     const now = performance.now();
+    let found: ClientConnection | null = null;
     while (idle.length > 0) {
       const connection = (this.agent.lifo ? idle.pop() : idle.shift()) as ClientConnection;
       connection.state = BUSY; // out of the stack: closing it must not look there
@@ -244,9 +246,11 @@ export class Pool implements ConnectionOwner {
         connection.close(null);
         continue;
       }
-      return connection;
+      found = connection;
+      break;
     }
-    return null;
+    if (idle.length === 0) this.#disarmSweep();
+    return found;
   }
 
   /** Opens connections while more requests wait than connections are on their way. */
@@ -388,6 +392,7 @@ export class Pool implements ConnectionOwner {
   evictOne(): boolean {
     if (this.#idle.length === 0) return false;
     const oldest = this.#idle.shift() as ClientConnection;
+    if (this.#idle.length === 0) this.#disarmSweep();
     oldest.state = BUSY;
     this.#busy++;
     oldest.close(null);

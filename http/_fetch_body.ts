@@ -67,7 +67,9 @@ export function extractBody(body: FetchBody): ExtractedBody | Promise<ExtractedB
     if (body.locked) throw new TypeError("the request body stream is locked");
     return { bytes: null, stream: body, type: null };
   }
-  if (body !== null && typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function") {
+  if (
+    body !== null && typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function"
+  ) {
     return { bytes: null, stream: body as AsyncIterable<Uint8Array>, type: null };
   }
   return { bytes: encoder.encode(String(body)), stream: null, type: "text/plain;charset=UTF-8" };

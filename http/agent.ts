@@ -333,9 +333,13 @@ export class Agent implements PoolOwner {
       this.#pools.set(route.key, pool);
     } else if (pool.waiting >= this.maxQueue) {
       exchange.fail(
-        new HttpClientError("QUEUE_FULL", `${pool.waiting} requests already wait for ${route.key}`, {
-          phase: "queue",
-        }),
+        new HttpClientError(
+          "QUEUE_FULL",
+          `${pool.waiting} requests already wait for ${route.key}`,
+          {
+            phase: "queue",
+          },
+        ),
       );
       return;
     }

@@ -77,6 +77,8 @@ export const CLIENT_ERROR_CODES = [
   "PROXY_FAILED",
   /** The request body could not be read (the caller's stream failed). */
   "BODY_FAILED",
+  /** More 1xx responses before the final one than the client accepts (100). */
+  "TOO_MANY_INFORMATIONAL",
 ] as const;
 
 /** A code of the client's own failures. */

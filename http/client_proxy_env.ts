@@ -103,7 +103,9 @@ export function bypassesProxy(hostname: string, noProxy: string): boolean {
     }
     const slash = entry.indexOf("/");
     if (slash > 0) {
-      if (hostFamily !== 0 && inRange(host, hostFamily, entry.slice(0, slash), entry.slice(slash + 1))) {
+      if (
+        hostFamily !== 0 && inRange(host, hostFamily, entry.slice(0, slash), entry.slice(slash + 1))
+      ) {
         return true;
       }
       continue;

@@ -48,7 +48,13 @@ import { HttpClientError } from "./client_errors.ts";
 import { ClientResponse } from "./client_response.ts";
 import { ClientSocket } from "./client_socket.ts";
 import { type ClientTimeouts, resolveTimeouts } from "./client_timeouts.ts";
-import { type ClientHeadersInit, headersObject, nameIs, rawHeaders, toHeaderList } from "./_client_headers.ts";
+import {
+  type ClientHeadersInit,
+  headersObject,
+  nameIs,
+  rawHeaders,
+  toHeaderList,
+} from "./_client_headers.ts";
 import { type Deadline, deadline } from "./_client_timers.ts";
 import { Exchange, type ExchangeHandler } from "./_client_exchange.ts";
 import { type Target, targetOf } from "./_client_url.ts";
@@ -270,7 +276,9 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
   ) {
     super();
     const method = (options.method ?? "GET").toUpperCase();
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) throw invalid(`"${method}" is not a method`);
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) {
+      throw invalid(`"${method}" is not a method`);
+    }
     this.method = method;
     let target: Target;
     let path: string;
@@ -279,7 +287,10 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
       target = targetOf(url);
       path = options.path ?? target.path;
       if (auth === undefined && target.credentials !== null) auth = target.credentials;
-      if (options.hostname !== undefined || options.host !== undefined || options.port !== undefined || options.protocol !== undefined) {
+      if (
+        options.hostname !== undefined || options.host !== undefined ||
+        options.port !== undefined || options.protocol !== undefined
+      ) {
         target = targetFromOptions({
           protocol: options.protocol ?? target.protocol,
           hostname: options.hostname ?? options.host ?? target.hostname,
@@ -497,7 +508,7 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
     const target = this.#target;
     if (this.#setHost && !fields.has("host")) headers.push(["Host", target.host]);
     for (const [name, value] of fields.values()) {
-      if (Array.isArray(value)) for (const one of value) headers.push([name, one]);
+      if (Array.isArray(value)) { for (const one of value) headers.push([name, one]); }
       else headers.push([name, value]);
     }
     const method = this.method;
@@ -525,7 +536,15 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
       queueMicrotask(() => this.#onError(error as HttpClientError));
       return;
     }
-    const exchange = new Exchange(method, target, headers, body, new Bridge(this), timeouts, upgrade);
+    const exchange = new Exchange(
+      method,
+      target,
+      headers,
+      body,
+      new Bridge(this),
+      timeouts,
+      upgrade,
+    );
     exchange.requestTarget = this.path;
     this.#exchange = exchange;
     exchange.begin(this.#signal ?? null, () => {});
@@ -651,7 +670,11 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
     const failure = new HttpClientError(
       "ABORTED",
       error?.message ?? "the request was destroyed",
-      { phase: this.#exchange?.phase ?? "queue", reused: this.#exchange?.reused ?? false, cause: error },
+      {
+        phase: this.#exchange?.phase ?? "queue",
+        reused: this.#exchange?.reused ?? false,
+        cause: error,
+      },
     );
     const exchange = this.#exchange;
     if (exchange === null) {
@@ -792,8 +815,12 @@ function targetFromOptions(options: TargetParts): Target {
   let hostname = options.hostname ?? options.host ?? "localhost";
   if (hostname.startsWith("[") && hostname.endsWith("]")) hostname = hostname.slice(1, -1);
   const defaultPort = options.defaultPort ?? (protocol === "https:" ? 443 : 80);
-  const port = options.port === undefined || options.port === "" ? defaultPort : Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(`bad port ${options.port}`);
+  const port = options.port === undefined || options.port === ""
+    ? defaultPort
+    : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw invalid(`bad port ${options.port}`);
+  }
   const bracketed = hostname.includes(":") ? `[${hostname}]` : hostname;
   const host = port === defaultPort ? bracketed : `${bracketed}:${port}`;
   return {
@@ -904,7 +931,11 @@ export function get(
     ? typeof options === "function"
       ? new ClientRequest(url, { method: "GET" }, options)
       : new ClientRequest(url, { ...options, method: "GET" }, callback)
-    : new ClientRequest(null, { ...url, method: "GET" }, typeof options === "function" ? options : callback);
+    : new ClientRequest(
+      null,
+      { ...url, method: "GET" },
+      typeof options === "function" ? options : callback,
+    );
   req.end();
   return req;
 }

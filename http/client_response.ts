@@ -278,7 +278,9 @@ export class ClientResponse extends Emitter<ClientResponseEvents> {
    */
   setEncoding(encoding: string): this {
     this.#encoding = encoding;
-    this.#textDecoder = new TextDecoder(encoding === "latin1" || encoding === "binary" ? "latin1" : encoding);
+    this.#textDecoder = new TextDecoder(
+      encoding === "latin1" || encoding === "binary" ? "latin1" : encoding,
+    );
     return this;
   }
 

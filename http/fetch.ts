@@ -264,7 +264,9 @@ class FetchCall {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const target = targetOf(url);
     if (target.credentials !== null) {
-      throw requestError(`the URL ${target.href} includes credentials (use an Authorization field)`);
+      throw requestError(
+        `the URL ${target.href} includes credentials (use an Authorization field)`,
+      );
     }
     this.#target = target;
 
@@ -326,7 +328,9 @@ class FetchCall {
 
   #addDefaults(type: string | null): void {
     const headers = this.#headers;
-    if (type !== null && findField(headers, "content-type") < 0) headers.push(["content-type", type]);
+    if (type !== null && findField(headers, "content-type") < 0) {
+      headers.push(["content-type", type]);
+    }
     if (findField(headers, "accept") < 0) headers.push(["accept", "*/*"]);
     if (this.#decompress && findField(headers, "accept-encoding") < 0) {
       headers.push(["accept-encoding", ACCEPT_ENCODING]);
@@ -446,10 +450,14 @@ class FetchCall {
       onData: (chunk) => this.#enqueue(chunk),
       onEnd: () => this.#endBody(),
       onError: (error) => {
-        const failure = new HttpClientError("DECODING_FAILED", `bad ${codings.join(", ")} body: ${error.message}`, {
-          phase: "body",
-          cause: error,
-        });
+        const failure = new HttpClientError(
+          "DECODING_FAILED",
+          `bad ${codings.join(", ")} body: ${error.message}`,
+          {
+            phase: "body",
+            cause: error,
+          },
+        );
         this.#errorBody(failure);
         this.#exchange?.fail(failure);
       },
@@ -528,7 +536,12 @@ class FetchCall {
 
   onUpgrade(_head: ResponseHead, conn: Conn, _rest: Uint8Array): void {
     conn.close();
-    this.#fail(new HttpClientError("UNEXPECTED_RESPONSE", "fetch() got a protocol switch it did not ask for"));
+    this.#fail(
+      new HttpClientError(
+        "UNEXPECTED_RESPONSE",
+        "fetch() got a protocol switch it did not ask for",
+      ),
+    );
   }
 
   onError(error: HttpClientError): void {
@@ -547,7 +560,9 @@ class FetchCall {
   async #pump(): Promise<void> {
     const exchange = this.#exchange as Exchange;
     this.#pumping = true;
-    const reader = this.#reader ??= streamReader(this.#stream as NonNullable<ExtractedBody["stream"]>);
+    const reader = this.#reader ??= streamReader(
+      this.#stream as NonNullable<ExtractedBody["stream"]>,
+    );
     try {
       for (;;) {
         const chunk = await reader.next();
@@ -573,7 +588,10 @@ class FetchCall {
 
   // ---- redirects ---------------------------------------------------------------------------
 
-  #redirectError(message: string, code: "REDIRECT_FAILED" | "TOO_MANY_REDIRECTS" = "REDIRECT_FAILED") {
+  #redirectError(
+    message: string,
+    code: "REDIRECT_FAILED" | "TOO_MANY_REDIRECTS" = "REDIRECT_FAILED",
+  ) {
     return new HttpClientError(code, message, { phase: "head", url: this.#target.href });
   }
 
@@ -585,12 +603,17 @@ class FetchCall {
     if (!this.#bodyDone) {
       // The rest of a large redirect body is not worth reading: drop the connection.
       exchange.fail(
-        new HttpClientError("ABORTED", "redirect body dropped", { phase: "body", cause: REDIRECT_CUT }),
+        new HttpClientError("ABORTED", "redirect body dropped", {
+          phase: "body",
+          cause: REDIRECT_CUT,
+        }),
       );
     }
     if (this.#settled) return;
     if (this.#redirects >= this.#maxRedirects) {
-      this.#fail(this.#redirectError(`more than ${this.#maxRedirects} redirects`, "TOO_MANY_REDIRECTS"));
+      this.#fail(
+        this.#redirectError(`more than ${this.#maxRedirects} redirects`, "TOO_MANY_REDIRECTS"),
+      );
       return;
     }
     let next: URL;
@@ -639,7 +662,9 @@ class FetchCall {
     this.#controller = null;
     this.#unhookLateAbort();
     if (controller === null) return;
-    controller.error(error.code === "ABORTED" && this.#signal?.aborted ? this.#signal.reason : typeError(error));
+    controller.error(
+      error.code === "ABORTED" && this.#signal?.aborted ? this.#signal.reason : typeError(error),
+    );
   }
 
   #fail(error: HttpClientError): void {

@@ -29,7 +29,13 @@
  */
 
 // The client (issue 7).
-export { Agent, type AgentOptions, type AgentStats, globalAgent, type ProxyOptions } from "./agent.ts";
+export {
+  Agent,
+  type AgentOptions,
+  type AgentStats,
+  globalAgent,
+  type ProxyOptions,
+} from "./agent.ts";
 export {
   ClientRequest,
   type ClientRequestEvents,
