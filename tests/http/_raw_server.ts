@@ -80,6 +80,7 @@ export async function rawServer(
   };
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
+    socket.setNoDelay(true);
     state.accepted++;
     state.open++;
     state.maxOpen = Math.max(state.maxOpen, state.open);
