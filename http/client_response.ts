@@ -92,6 +92,7 @@ export class ClientResponse extends Emitter<ClientResponseEvents> {
   #error: Error | null = null;
   #closed = false;
   #encoding: string | null = null;
+  #draining = false;
   #textDecoder: TextDecoder | null = null;
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   #stream: ReadableStream<Uint8Array> | null = null;
@@ -157,7 +158,7 @@ export class ClientResponse extends Emitter<ClientResponseEvents> {
       if ((controller.desiredSize ?? 0) <= 0) this.#exchange?.pause();
       return;
     }
-    if (this.#flowing === true && this.#chunks.length === 0) {
+    if (this.#flowing === true && this.#chunks.length === 0 && !this.#draining) {
       this.#emitData(chunk);
       return;
     }
@@ -182,7 +183,7 @@ export class ClientResponse extends Emitter<ClientResponseEvents> {
       this.#emitEnd();
       return;
     }
-    if (this.#chunks.length === 0 && this.#flowing === true) this.#emitEnd();
+    if (this.#chunks.length === 0 && this.#flowing === true && !this.#draining) this.#emitEnd();
   }
 
   /** The body failed. */
@@ -239,19 +240,30 @@ export class ClientResponse extends Emitter<ClientResponseEvents> {
   resume(): this {
     if (this.#stream !== null) return this;
     this.#flowing = true;
+    // As in Node, the flow starts on a later microtask: listeners added right
+    // after this call (an `end` listener after the `data` one) hear everything.
+    if (!this.#draining) {
+      this.#draining = true;
+      queueMicrotask(() => this.#drain());
+    }
+    return this;
+  }
+
+  #drain(): void {
+    this.#draining = false;
+    if (this.#flowing !== true || this.#stream !== null) return;
     const chunks = this.#chunks;
     while (chunks.length > 0 && this.#flowing) {
       const chunk = chunks.shift() as Uint8Array;
       this.#buffered -= chunk.length;
       this.#emitData(chunk);
     }
-    if (!this.#flowing) return this;
+    if (!this.#flowing) return;
     if (this.#ended) this.#emitEnd();
     else {
       this.#exchange?.touch();
       this.#exchange?.resume();
     }
-    return this;
   }
 
   /**
