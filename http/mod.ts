@@ -13,7 +13,8 @@
  * - {@linkcode Agent}: the keep-alive pool under both (limits, queue, LIFO
  *   reuse, self-healing, retries, statistics, timings, proxies), and
  *   {@linkcode globalAgent};
- * - errors: {@linkcode HttpClientError} (stable `code`, `phase`, `reused`).
+ * - errors: {@linkcode HttpClientError} (stable `code`, `phase`, `reused`);
+ * - `createProxy()`: a forward proxy server (absolute-form and CONNECT).
  *
  * @example Two faces, one pool
  * ```ts ignore
@@ -66,3 +67,10 @@ export type { RequestTimings } from "./_client_exchange.ts";
 export type { PoolStats } from "./_client_pool.ts";
 export type { ClientHeadersInit } from "./_client_headers.ts";
 export type { FetchBody } from "./_fetch_body.ts";
+export {
+  createProxy,
+  type ProxyLogEntry,
+  ProxyServer,
+  type ProxyServerEvents,
+  type ProxyServerOptions,
+} from "./proxy.ts";
