@@ -5,7 +5,7 @@
  * `http` and `tls` into modules of their own (names such as `createServer`
  * repeat across them). Each area is also a subpath of its own:
  * `wirestack/adapters`, `wirestack/crypto`, `wirestack/protocols/http1`,
- * `wirestack/protocols/websocket`.
+ * `wirestack/protocols/websocket`, `wirestack/http`.
  *
  * @example
  * ```ts
@@ -32,3 +32,5 @@ export * as crypto from "./crypto/mod.ts";
 export * as http1 from "./protocols/http1/mod.ts";
 /** The WebSocket core (sans-I/O). */
 export * as websocket from "./protocols/websocket/mod.ts";
+/** HTTP/1.1: the client (`request`, `fetch`, `Agent`) and the proxy server. */
+export * as http from "./http/mod.ts";

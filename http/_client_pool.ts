@@ -16,7 +16,7 @@
 
 import type { HeaderList } from "../protocols/http1/mod.ts";
 import { type Timer, unrefTimeout } from "../net/_timers.ts";
-import { HttpClientError, toClientError } from "./client_errors.ts";
+import { type HttpClientError, toClientError } from "./client_errors.ts";
 import type { Exchange } from "./_client_exchange.ts";
 import {
   BUSY,

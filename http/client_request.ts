@@ -43,7 +43,7 @@ import type { Conn } from "../adapters/mod.ts";
 import { Emitter } from "../net/emitter.ts";
 import { Socket } from "../net/socket.ts";
 import type { HeaderList, ResponseHead } from "../protocols/http1/mod.ts";
-import { Agent, globalAgent } from "./agent.ts";
+import { Agent, coreOf, globalAgent } from "./agent.ts";
 import { HttpClientError } from "./client_errors.ts";
 import { ClientResponse } from "./client_response.ts";
 import { ClientSocket } from "./client_socket.ts";
@@ -56,7 +56,7 @@ import {
   toHeaderList,
 } from "./_client_headers.ts";
 import { type Deadline, deadline } from "./_client_timers.ts";
-import { Exchange, type ExchangeHandler } from "./_client_exchange.ts";
+import { Exchange, type ExchangeHandler, type RequestTimings } from "./_client_exchange.ts";
 import { type Target, targetOf } from "./_client_url.ts";
 import type { ClientConnection } from "./_client_connection.ts";
 
@@ -303,7 +303,7 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
       path = options.path ?? "/";
       target = targetFromOptions({ ...options, path });
     }
-    if (/[\u0000-\u0020\u007f-\uffff]/.test(path)) {
+    if (!visibleAscii(path)) {
       throw invalid(`the path "${path}" has characters that must be escaped`);
     }
     this.#target = target;
@@ -553,7 +553,7 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
       exchange.end();
     }
     if (!exchange.settled) {
-      this.#agent.dispatch(exchange, {
+      coreOf(this.#agent).dispatch(exchange, {
         target,
         upgrade,
         ...(this.#socketPath === undefined ? {} : { socketPath: this.#socketPath }),
@@ -780,9 +780,18 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
   }
 
   /** The request's timings (queue, connect, TLS, first byte, total), once dispatched. */
-  get timings(): Exchange["timings"] | null {
+  get timings(): RequestTimings | null {
     return this.#exchange?.timings ?? null;
   }
+}
+
+/** Whether `text` is all visible ASCII (what a request-target may hold). */
+function visibleAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f) return false;
+  }
+  return true;
 }
 
 function abortReason(signal: AbortSignal): Error {

@@ -37,7 +37,7 @@
 
 import type { Conn } from "../adapters/mod.ts";
 import type { HeaderList, ResponseHead } from "../protocols/http1/mod.ts";
-import { type Agent, globalAgent } from "./agent.ts";
+import { type Agent, coreOf, globalAgent } from "./agent.ts";
 import { HttpClientError } from "./client_errors.ts";
 import { type ClientTimeouts, resolveTimeouts } from "./client_timeouts.ts";
 import { type ClientHeadersInit, findField, nameIs, toHeaderList } from "./_client_headers.ts";
@@ -367,7 +367,7 @@ class FetchCall {
     this.#ended = false;
     exchange.begin(this.#signal, () => {});
     if (exchange.settled) return; // aborted at once
-    this.#agent.dispatch(exchange, { target, upgrade: false });
+    coreOf(this.#agent).dispatch(exchange, { target, upgrade: false });
   }
 
   // ---- the exchange calls these (FetchHandler) -----------------------------------------

@@ -1,7 +1,7 @@
 /**
  * HTTP clients against one fixed server: keep-alive GETs of a 13-byte body,
  * one at a time (sequential) and 50 at once (50 connections), measured as
- * client CPU time per request (µs of user+sys of the client process, every
+ * client CPU time per request (us of user+sys of the client process, every
  * thread counted) and requests per second.
  *
  * Clients, in the same run and alternating round by round:
@@ -206,7 +206,7 @@ function cpuMicros(): number {
 }
 
 interface Sample {
-  cpu: number; // µs per request
+  cpu: number; // us per request
   rate: number; // requests per second
 }
 
@@ -291,7 +291,7 @@ async function main(): Promise<void> {
       const rate = median(taken.map((sample) => sample.rate));
       mine.set(client.name, cpu);
       console.log(
-        `  ${client.name.padEnd(20)} ${cpu.toFixed(1).padStart(7)} µs CPU/request ${
+        `  ${client.name.padEnd(20)} ${cpu.toFixed(1).padStart(7)} us CPU/request ${
           rate.toFixed(0).padStart(7)
         } req/s`,
       );

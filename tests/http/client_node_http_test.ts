@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as http from "node:http";
-import * as nodeNet from "node:net";
+import type * as nodeNet from "node:net";
 import { Agent, type ClientResponse, fetch, get, request } from "../../http/mod.ts";
 import type { Socket } from "../../net/mod.ts";
 import { runtimeName, test } from "../_harness.ts";
