@@ -9,6 +9,7 @@ import { HttpClientError } from "./client_errors.ts";
 import { type ResolvedTimeouts, resolveTimeouts } from "./client_timeouts.ts";
 import { bypassesProxy, type ProxyEnv, proxyFromEnv } from "./client_proxy_env.ts";
 import { toHeaderList } from "./_client_headers.ts";
+import { stopIdleTicks } from "./_client_timers.ts";
 import type { Exchange } from "./_client_exchange.ts";
 import type { OpenOptions, ProxyRoute, Route } from "./_client_connect.ts";
 import { Pool, type PoolOwner } from "./_client_pool.ts";
@@ -181,6 +182,7 @@ export class AgentCore implements PoolOwner {
     });
     for (const pool of [...this.#pools.values()]) pool.destroy(error);
     this.#pools.clear();
+    stopIdleTicks();
   }
 
   // ---- the faces call this ----------------------------------------------------------
@@ -301,7 +303,10 @@ export class AgentCore implements PoolOwner {
   /** Internal: a connection or an attempt ended. */
   freed(pool: Pool): void {
     this.#open--;
-    if (pool.empty && this.#pools.get(pool.route.key) === pool) this.#pools.delete(pool.route.key);
+    if (pool.empty && this.#pools.get(pool.route.key) === pool) {
+      this.#pools.delete(pool.route.key);
+      pool.forgotten();
+    }
     this.poke(pool);
   }
 

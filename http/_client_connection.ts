@@ -439,12 +439,14 @@ export class ClientConnection implements ConnHandler {
     const code = (error as { code?: string }).code ?? "";
     const retry = exchange.reused && !exchange.retried && exchange.bytesIn === 0 &&
       GONE.has(code) && (!exchange.headSent || exchange.replayable);
-    this.close(error instanceof Error ? error : null);
     if (retry) {
+      // Queued again before this connection goes, so that the pool never looks empty.
       exchange.requeue();
       this.owner.retry(exchange);
+      this.close(error instanceof Error ? error : null);
       return;
     }
+    this.close(error instanceof Error ? error : null);
     exchange.fail(toClientError(error, phase, exchange.reused));
   }
 

@@ -116,8 +116,8 @@ export class Exchange {
   #ended = false;
   #endTrailers: HeaderList | undefined;
   #paused = false;
-  #firstByte: Deadline | null = null;
-  #idle: Deadline | null = null;
+  /** The first-byte deadline, then (once bytes come) the idle one: one object for both. */
+  #timer: Deadline | null = null;
   #total: Deadline | null = null;
   #abortListener: (() => void) | null = null;
   #signal: AbortSignal | null = null;
@@ -209,18 +209,27 @@ export class Exchange {
     this.phase = "write";
   }
 
+  /** The first-byte or idle deadline passed. */
+  #onTimer = (): void => {
+    this.#timer = null;
+    if (this.bytesIn === 0) {
+      this.fail(
+        this.#timeout("FIRST_BYTE_TIMEOUT", `no response within ${this.timeouts.firstByte} ms`),
+      );
+    } else {
+      this.fail(
+        this.#timeout("IDLE_TIMEOUT", `the response made no progress for ${this.timeouts.idle} ms`),
+      );
+    }
+  };
+
   /** The whole request is out: the first-byte deadline starts. */
   markSent(): void {
     this.sent = true;
     this.#sentAt = performance.now();
     if (this.bytesIn === 0) {
       this.phase = "head";
-      const ms = this.timeouts.firstByte;
-      if (ms !== Infinity && this.#firstByte === null) {
-        this.#firstByte = deadline(ms, () => {
-          this.fail(this.#timeout("FIRST_BYTE_TIMEOUT", `no response within ${ms} ms`));
-        });
-      }
+      if (this.#timer === null) this.#timer = deadline(this.timeouts.firstByte, this.#onTimer);
     }
     this.handler.onSent();
   }
@@ -230,23 +239,20 @@ export class Exchange {
     if (this.bytesIn === 0) {
       this.timings.firstByte = this.sent ? performance.now() - this.#sentAt : 0;
       this.phase = "head";
-      this.#firstByte?.clear();
-      this.#firstByte = null;
       const ms = this.timeouts.idle;
-      if (ms !== Infinity) {
-        this.#idle = deadline(ms, () => {
-          this.fail(
-            this.#timeout("IDLE_TIMEOUT", `the response made no progress for ${ms} ms`),
-          );
-        });
+      const timer = this.#timer;
+      if (timer !== null && ms !== Infinity) timer.restart(ms);
+      else {
+        timer?.clear();
+        this.#timer = deadline(ms, this.#onTimer);
       }
-    } else this.#idle?.refresh();
+    } else this.#timer?.refresh();
     this.bytesIn += n;
   }
 
   /** Progress that is not bytes in: the caller read some of the body. */
   touch(): void {
-    this.#idle?.refresh();
+    if (this.bytesIn > 0) this.#timer?.refresh();
   }
 
   /** Back in the queue for a retry on a new connection. */
@@ -258,8 +264,8 @@ export class Exchange {
     this.headSent = false;
     this.sent = false;
     this.phase = "queue";
-    this.#firstByte?.clear();
-    this.#firstByte = null;
+    this.#timer?.clear();
+    this.#timer = null;
   }
 
   /** The response ended: timings close, deadlines stop. */
@@ -295,10 +301,9 @@ export class Exchange {
   }
 
   #release(): void {
-    this.#firstByte?.clear();
-    this.#idle?.clear();
+    this.#timer?.clear();
     this.#total?.clear();
-    this.#firstByte = this.#idle = this.#total = null;
+    this.#timer = this.#total = null;
     if (this.#abortListener !== null) {
       this.#signal?.removeEventListener("abort", this.#abortListener);
       this.#abortListener = null;
@@ -324,7 +329,7 @@ export class Exchange {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    this.#idle?.refresh();
+    if (this.bytesIn > 0) this.#timer?.refresh();
     this.connection?.resumeReading();
   }
 
