@@ -221,7 +221,7 @@ export class ClientResponse extends Emitter<ClientResponseEvents> {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.emit("close");
+    queueMicrotask(() => this.emit("close")); // after what the caller emits now, as in Node
   }
 
   // ---- flowing mode ----------------------------------------------------------------------

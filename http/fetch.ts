@@ -248,6 +248,7 @@ class FetchCall {
     let body = init.body;
     let signal = init.signal;
     let redirect = init.redirect;
+    let requestBody: Promise<ArrayBuffer> | null = null;
     if (typeof input === "string" || input instanceof URL) url = input;
     else if (typeof Request === "function" && input instanceof Request) {
       url = input.url;
@@ -257,7 +258,8 @@ class FetchCall {
       redirect ??= input.redirect;
       if (body === undefined && input.body !== null) {
         if (input.bodyUsed) throw new TypeError("the Request's body was already used");
-        body = input.body;
+        // read whole: sent with a Content-Length, and again after a 307 or a retry
+        requestBody = input.arrayBuffer();
       }
     } else url = String(input);
 
@@ -297,7 +299,13 @@ class FetchCall {
     this.#headers = headers;
     let type: string | null = null;
     let pending: Promise<ExtractedBody> | null = null;
-    if (body !== undefined && body !== null) {
+    if (requestBody !== null) {
+      pending = requestBody.then((buffer) => ({
+        bytes: new Uint8Array(buffer),
+        stream: null,
+        type: null,
+      }));
+    } else if (body !== undefined && body !== null) {
       if (this.#method === "GET" || this.#method === "HEAD") {
         throw requestError(`a ${this.#method} request cannot have a body`);
       }

@@ -274,7 +274,10 @@ async function main(): Promise<void> {
   }
   for (let round = 0; round < rounds; round++) {
     for (const [mode, concurrency] of modes) {
-      for (const client of list) {
+      // a different client goes first each round: the first one after a mode
+      // change pays for the others' garbage and for cold caches
+      const order = list.map((_, i) => list[(i + round) % list.length]);
+      for (const client of order) {
         const sample = await measure(client, count, concurrency);
         const key = `${mode}|${client.name}`;
         if (!samples.has(key)) samples.set(key, []);

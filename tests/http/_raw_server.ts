@@ -59,12 +59,13 @@ const latin1 = (text: string) => {
 };
 
 /**
- * Starts a server on 127.0.0.1 that calls `scenario` for each request read.
+ * Starts a server on `host` (127.0.0.1) that calls `scenario` for each request read.
  * With `onConnection`, the scenario also hears about each new connection.
  */
 export async function rawServer(
   scenario: Scenario,
   onConnection?: (connection: RawConnection) => void,
+  host = "127.0.0.1",
 ): Promise<RawServer> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -118,9 +119,9 @@ export async function rawServer(
       scenario(request, connection);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   state.port = (server.address() as net.AddressInfo).port;
-  state.origin = `http://127.0.0.1:${state.port}`;
+  state.origin = `http://${host.includes(":") ? `[${host}]` : host}:${state.port}`;
   state.close = () =>
     new Promise<void>((resolve) => {
       for (const timer of timers) clearTimeout(timer);

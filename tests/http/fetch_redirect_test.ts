@@ -234,3 +234,28 @@ test("fetch: a redirect with a large or endless body is followed without reading
     assert.equal(await (await fetch(`${server.origin}/big`, { agent })).text(), "done");
   });
 });
+
+test("fetch: a Request as input: its method, fields, body and signal", async () => {
+  await withRaw((request, c) => {
+    if (request.path === "/moved") c.write(respond(307, "", { Location: "/final" }));
+    else {
+      c.write(
+        respond(
+          200,
+          `${request.method} ${request.headers["x-r"]} ${request.headers["content-length"]} ${
+            latin1(request.body)
+          }`,
+        ),
+      );
+    }
+  }, async (server, agent) => {
+    const input = new Request(`${server.origin}/moved`, {
+      method: "PATCH",
+      headers: { "x-r": "from-request" },
+      body: "request body",
+    });
+    const response = await fetch(input, { agent });
+    assert.equal(await response.text(), "PATCH from-request 12 request body");
+    assert.equal(input.bodyUsed, true);
+  });
+});
