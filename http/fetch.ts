@@ -495,6 +495,11 @@ class FetchCall {
 
   onEnd(_trailers: HeaderList | null): void {
     this.#bodyDone = true;
+    if (this.#reader !== null) {
+      // the server answered before the request body was all sent: stop reading it
+      this.#reader.cancel(new Error("the server answered before the body was sent"));
+      this.#reader = null;
+    }
     if (this.#location !== null) {
       this.#follow();
       return;

@@ -490,3 +490,61 @@ test("fetch: 500 requests with maxSockets 10 never open more than 10 connections
     assert.ok(stats.open <= 10);
   }, { maxSockets: 10 });
 });
+
+test("fetch: an early answer (413) while the body is still being sent is the response", async () => {
+  await withRaw(() => {}, async (server, agent) => {
+    const response = await fetch(server.origin, {
+      agent,
+      method: "POST",
+      body: new Uint8Array(4 * 1024 * 1024),
+    });
+    assert.equal(response.status, 413);
+    assert.equal(await response.text(), "too big");
+  }, {
+    onConnection: (c) => {
+      let answered = false;
+      c.socket.on("data", () => {
+        if (answered) return;
+        answered = true;
+        c.write(respond(413, "too big", { Connection: "close" }, "Content Too Large"));
+        c.socket.end();
+      });
+    },
+  });
+});
+
+test("fetch: a new connection closed without an answer is NO_RESPONSE, never retried", async () => {
+  await withRaw(() => {}, async (server, agent) => {
+    const cause = await rejectsWithCode(fetch(server.origin, { agent }), "NO_RESPONSE", {
+      phase: "head",
+      reused: false,
+    });
+    assert.ok(cause);
+    assert.equal(server.accepted, 1);
+  }, { onConnection: (c) => c.socket.once("data", () => c.socket.end()) });
+});
+
+test("fetch: a reset right after accepting is ECONNRESET (or NO_RESPONSE), never a hang", async () => {
+  await withRaw(() => {}, async (server, agent) => {
+    const error = await fetch(server.origin, { agent }).then(
+      () => assert.fail("should fail"),
+      (error: TypeError) => error.cause as { code: string },
+    );
+    assert.ok(["ECONNRESET", "NO_RESPONSE", "EPIPE"].includes(error.code), error.code);
+  }, { onConnection: (c) => c.socket.once("data", () => c.socket.resetAndDestroy()) });
+});
+
+test("fetch: Latin-1 bytes in field values and an empty reason phrase are accepted", async () => {
+  await withRaw((_, c) => {
+    c.write(
+      "HTTP/1.1 200 \r\nX-Name: caf\xe9\r\nX-Empty:\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok",
+    );
+  }, async (server, agent) => {
+    const response = await fetch(server.origin, { agent });
+    assert.equal(response.statusText, "");
+    assert.equal(response.headers.get("x-name"), "caf\xe9");
+    assert.equal(response.headers.get("x-empty"), "");
+    assert.deepEqual(response.headers.getSetCookie(), ["a=1", "b=2"]);
+    assert.equal(await response.text(), "ok");
+  });
+});
