@@ -4,8 +4,8 @@
  * @module
  */
 
-const OCTET = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
-const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+import { parseIpv4, parseIpv6 } from "../crypto/_ip.ts";
+
 const ZONE = /^[0-9A-Za-z\-._~]+$/;
 
 /**
@@ -24,8 +24,7 @@ const ZONE = /^[0-9A-Za-z\-._~]+$/;
  * ```
  */
 export function isIPv4(input: string): boolean {
-  const parts = input.split(".");
-  return parts.length === 4 && parts.every((part) => OCTET.test(part));
+  return parseIpv4(input) !== undefined;
 }
 
 /**
@@ -51,22 +50,7 @@ export function isIPv6(input: string): boolean {
     if (!ZONE.test(text.slice(percent + 1))) return false;
     text = text.slice(0, percent);
   }
-  const halves = text.split("::");
-  if (halves.length > 2) return false;
-  const groups = (half: string) => (half === "" ? [] : half.split(":"));
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  const all = [...head, ...tail];
-  let count = 0;
-  for (let i = 0; i < all.length; i++) {
-    const group = all[i];
-    if (i === all.length - 1 && group.includes(".")) {
-      if (!isIPv4(group)) return false;
-      count += 2;
-    } else if (HEX_GROUP.test(group)) count += 1;
-    else return false;
-  }
-  return halves.length === 2 ? count <= 7 : count === 8;
+  return !text.startsWith("[") && parseIpv6(text) !== undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
 // kind: the handles the test opened (sockets, servers, timers) must be gone
 // shortly after it ends. Every test has a deadline.
 
-import { test as nodeTest } from "node:test";
+import { after, test as nodeTest } from "node:test";
 
 /** Options of a test. */
 export interface TestOptions {
@@ -35,6 +35,24 @@ export const isDeno: boolean = denoApi !== undefined;
 export const runtimeName: "deno" | "node" = isDeno ? "deno" : "node";
 
 const DEFAULT_TIMEOUT = 20_000;
+
+/** How long a Node test file may stay alive after its last test before it fails. */
+const EXIT_GRACE_MS = 5_000;
+
+if (denoApi === undefined) {
+  // `node --test --test-force-exit` would end a hung file, but on Node 20 it also
+  // ends files early while tests are still queued, and silently (seen here: 66 of
+  // 87 tests run, exit 0). Instead, once a file's tests are done, an unref'd timer
+  // fails the file if something still keeps the process alive.
+  after(() => {
+    setTimeout(() => {
+      const open = (globalThis as unknown as { process: NodeProcess }).process
+        .getActiveResourcesInfo();
+      console.error(`handles keep the test process alive after its last test: ${open.join(", ")}`);
+      (globalThis as unknown as { process: { exit(code: number): never } }).process.exit(1);
+    }, EXIT_GRACE_MS).unref();
+  });
+}
 
 async function withDeadline(name: string, fn: () => unknown, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;

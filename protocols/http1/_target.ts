@@ -8,6 +8,7 @@
  * @module
  */
 
+import { parseIpv6 } from "../../crypto/_ip.ts";
 import { COLON } from "./_bytes.ts";
 import { HEX, TARGET, TargetByte } from "./grammar.ts";
 
@@ -102,32 +103,5 @@ function validIpLiteral(bytes: Uint8Array, start: number, end: number): boolean 
     return true;
   }
   const text = String.fromCharCode(...bytes.subarray(start, end));
-  return isIpv6(text);
-}
-
-function isIpv6(text: string): boolean {
-  const halves = text.split("::");
-  if (halves.length > 2) return false;
-  const groups = (part: string): string[] => (part === "" ? [] : part.split(":"));
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  const all = [...head, ...tail];
-  let count = 0;
-  for (let k = 0; k < all.length; k++) {
-    const group = all[k];
-    if (k === all.length - 1 && group.includes(".")) {
-      if (!isIpv4(group)) return false;
-      count += 2;
-    } else {
-      if (!/^[0-9A-Fa-f]{1,4}$/.test(group)) return false;
-      count += 1;
-    }
-  }
-  return halves.length === 2 ? count <= 7 : count === 8;
-}
-
-function isIpv4(text: string): boolean {
-  const parts = text.split(".");
-  return parts.length === 4 &&
-    parts.every((part) => /^(?:0|[1-9][0-9]{0,2})$/.test(part) && Number(part) <= 255);
+  return !text.startsWith("[") && parseIpv6(text) !== undefined;
 }

@@ -8,7 +8,8 @@
  */
 
 /**
- * The close codes RFC 6455 section 7.4.1 defines, by name.
+ * The close codes RFC 6455 section 7.4.1 defines, and the three the IANA
+ * "WebSocket Close Code Number" registry added since (1012-1014), by name.
  *
  * @example
  * ```ts
@@ -40,14 +41,21 @@ export const CloseCode = {
   MANDATORY_EXTENSION: 1010,
   /** 1011: the endpoint met an unexpected condition. */
   INTERNAL_ERROR: 1011,
+  /** 1012: the service is restarting (IANA registry). */
+  SERVICE_RESTART: 1012,
+  /** 1013: try again later, a temporary condition (IANA registry). */
+  TRY_AGAIN_LATER: 1013,
+  /** 1014: a gateway or proxy got a bad answer upstream (IANA registry). */
+  BAD_GATEWAY: 1014,
   /** 1015: the TLS handshake failed (never sent on the wire). */
   TLS_HANDSHAKE: 1015,
 } as const;
 
 /**
- * Whether `code` may appear in a Close frame: 1000-1003, 1007-1011 and the
- * application range 3000-4999. 1004 is reserved; 1005, 1006 and 1015 are for
- * reporting only; 1012-2999 are not assigned by RFC 6455.
+ * Whether `code` may appear in a Close frame: 1000-1003, 1007-1014 (1012-1014
+ * are registered with IANA after RFC 6455; browsers, `ws` and the current Autobahn
+ * suite accept them) and 3000-4999. 1004 is reserved; 1005, 1006 and 1015 are for
+ * reporting only; 1016-2999 are unassigned.
  *
  * @param code the status code
  * @returns true when an endpoint may send or accept it on the wire
@@ -63,6 +71,6 @@ export const CloseCode = {
  */
 export function isValidCloseCode(code: number): boolean {
   return (code >= 1000 && code <= 1003) ||
-    (code >= 1007 && code <= 1011) ||
+    (code >= 1007 && code <= 1014) ||
     (code >= 3000 && code <= 4999);
 }

@@ -5,8 +5,7 @@
 // close code.
 //
 // Known, deliberate differences kept out of the generator: ws accepts
-// non-minimal length encodings (RFC 6455 forbids them) and the close codes
-// 1012-1014 (not assigned by RFC 6455); it checks UTF-8 at the end of a message
+// non-minimal length encodings (RFC 6455 forbids them); it checks UTF-8 at the end of a message
 // where this decoder fails at the first bad byte, so invalid text is only put
 // in a message's last fragment.
 
@@ -144,7 +143,7 @@ function traffic(next: () => number, masked: boolean): Uint8Array {
     }
   }
   if (next() < 0.5) {
-    const code = pick([1000, 1001, 1003, 1007, 1011, 3000, 4999]);
+    const code = pick([1000, 1001, 1003, 1007, 1011, 1012, 1013, 1014, 3000, 4999]);
     frames.push(
       make({
         opcode: 8,
