@@ -199,7 +199,8 @@ export class ProxyConnection implements ConnHandler {
       this.#answer(508, "the request targets the proxy itself", true, [], head);
       return;
     }
-    this.#forward = new Forward(this, head, target);
+    const forward = new Forward(this, head, target);
+    if (!forward.exchange.settled) this.#forward = forward; // else it already answered (502)
   }
 
   /** Answers with a small text response; `close` ends the connection after it. */

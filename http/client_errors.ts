@@ -79,6 +79,8 @@ export const CLIENT_ERROR_CODES = [
   "BODY_FAILED",
   /** More 1xx responses before the final one than the client accepts (100). */
   "TOO_MANY_INFORMATIONAL",
+  /** A response the runtime's `Response` refuses to represent (fetch only). */
+  "INVALID_RESPONSE",
 ] as const;
 
 /** A code of the client's own failures. */

@@ -442,13 +442,26 @@ class FetchCall {
         if (codings !== null) this.#decoder = this.#makeDecoder(codings);
       }
     }
-    const response = new FetchResponse(
-      body,
-      { status, statusText: head.reason, headers: head.headers },
-      this.#target.href,
-      this.#redirects > 0,
-      exchange.timings,
-    );
+    let response: FetchResponse;
+    try {
+      response = new FetchResponse(
+        body,
+        { status, statusText: head.reason, headers: head.headers },
+        this.#target.href,
+        this.#redirects > 0,
+        exchange.timings,
+      );
+    } catch (error) {
+      // the runtime's Response refused what the parser let through
+      this.#controller = null;
+      this.#fail(
+        new HttpClientError("INVALID_RESPONSE", `the response cannot be represented: ${error}`, {
+          phase: "head",
+          cause: error,
+        }),
+      );
+      return;
+    }
     this.#settled = true;
     this.#resolve(response);
   }
