@@ -51,13 +51,19 @@ import { type ClientTimeouts, resolveTimeouts } from "./client_timeouts.ts";
 import {
   type ClientHeadersInit,
   headersObject,
-  nameIs,
   rawHeaders,
   toHeaderList,
 } from "./_client_headers.ts";
 import { type Deadline, deadline } from "./_client_timers.ts";
 import { Exchange, type ExchangeHandler, type RequestTimings } from "./_client_exchange.ts";
 import { type Target, targetOf } from "./_client_url.ts";
+import {
+  abortReason,
+  headerHasToken,
+  targetFromOptions,
+  toBytes,
+  visibleAscii,
+} from "./_client_request_options.ts";
 import type { ClientConnection } from "./_client_connection.ts";
 
 /** Options of {@linkcode request}: Node's, plus `timeouts`. */
@@ -136,18 +142,7 @@ export interface ClientRequestEvents {
   close: [];
 }
 
-const encoder = new TextEncoder();
 const BODILESS_BY_DEFAULT = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
-
-function toBytes(chunk: Uint8Array | string, encoding?: string): Uint8Array {
-  if (typeof chunk !== "string") return chunk;
-  if (encoding === "latin1" || encoding === "binary") {
-    const bytes = new Uint8Array(chunk.length);
-    for (let i = 0; i < chunk.length; i++) bytes[i] = chunk.charCodeAt(i);
-    return bytes;
-  }
-  return encoder.encode(chunk);
-}
 
 function invalid(message: string): HttpClientError {
   return new HttpClientError("INVALID_REQUEST", message, { phase: "queue" });
@@ -783,65 +778,6 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
   get timings(): RequestTimings | null {
     return this.#exchange?.timings ?? null;
   }
-}
-
-/** Whether `text` is all visible ASCII (what a request-target may hold). */
-function visibleAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code <= 0x20 || code >= 0x7f) return false;
-  }
-  return true;
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
-}
-
-function headerHasToken(value: string | string[] | undefined, token: string): boolean {
-  if (value === undefined) return false;
-  const text = Array.isArray(value) ? value.join(",") : value;
-  return text.split(",").some((part) => nameIs(part.trim(), token));
-}
-
-interface TargetParts {
-  protocol?: string;
-  hostname?: string;
-  host?: string;
-  port?: number | string;
-  path: string;
-  defaultPort?: number;
-}
-
-function targetFromOptions(options: TargetParts): Target {
-  let protocol = options.protocol ?? "http:";
-  if (!protocol.endsWith(":")) protocol += ":";
-  if (protocol !== "http:" && protocol !== "https:") {
-    throw new HttpClientError("UNSUPPORTED_PROTOCOL", `${protocol} is not HTTP`, {
-      phase: "queue",
-    });
-  }
-  let hostname = options.hostname ?? options.host ?? "localhost";
-  if (hostname.startsWith("[") && hostname.endsWith("]")) hostname = hostname.slice(1, -1);
-  const defaultPort = options.defaultPort ?? (protocol === "https:" ? 443 : 80);
-  const port = options.port === undefined || options.port === ""
-    ? defaultPort
-    : Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw invalid(`bad port ${options.port}`);
-  }
-  const bracketed = hostname.includes(":") ? `[${hostname}]` : hostname;
-  const host = port === defaultPort ? bracketed : `${bracketed}:${port}`;
-  return {
-    protocol: protocol as "http:" | "https:",
-    hostname,
-    port,
-    host,
-    path: options.path,
-    origin: `${protocol}//${bracketed}:${port}`,
-    href: `${protocol}//${host}${options.path.startsWith("/") ? options.path : `/${options.path}`}`,
-    credentials: null,
-  };
 }
 
 /**

@@ -62,7 +62,8 @@ export {
   resolveTimeouts,
 } from "./client_timeouts.ts";
 export { bypassesProxy, type ProxyEnv, proxyFromEnv } from "./client_proxy_env.ts";
-export { fetch, type FetchInit, FetchResponse } from "./fetch.ts";
+export { fetch, type FetchInit } from "./fetch.ts";
+export { FetchResponse } from "./fetch_response.ts";
 export type { RequestTimings } from "./_client_exchange.ts";
 export type { PoolStats } from "./_client_pool.ts";
 export type { ClientHeadersInit } from "./_client_headers.ts";
