@@ -70,6 +70,15 @@ function failure(
 
 /** Opens a connection for `route`, within `timeouts.connect` (and `tls`). */
 export async function openConnection(route: Route, options: OpenOptions): Promise<Opened> {
+  // TLS (issue 10) goes here: a TLS handshake over the TCP connection or the
+  // tunnel, for https: origins (and https: proxies), with `timeouts.tls`.
+  if (route.origin.protocol === "https:" && route.kind !== "forward") {
+    throw failure(
+      "UNSUPPORTED_PROTOCOL",
+      `https: needs wirestack's TLS, which is not built yet (${route.origin.href})`,
+      "tls",
+    );
+  }
   const started = performance.now();
   const controller = new AbortController();
   const ms = options.timeouts.connect;
@@ -92,10 +101,10 @@ export async function openConnection(route: Route, options: OpenOptions): Promis
       });
     } else {
       const to = route.proxy !== null ? route.proxy.target : route.origin;
-      conn = await tcp(to, options, controller.signal);
       if (route.proxy !== null && route.proxy.target.protocol === "https:") {
         throw failure("UNSUPPORTED_PROTOCOL", "https: proxies need TLS, not built yet", "tls");
       }
+      conn = await tcp(to, options, controller.signal);
       if (route.kind === "tunnel") await tunnel(conn, route, options, controller.signal);
     }
   } catch (error) {
@@ -116,16 +125,7 @@ export async function openConnection(route: Route, options: OpenOptions): Promis
     );
   }
   timer?.clear();
-  const connectMs = performance.now() - started;
-  if (route.origin.protocol === "https:" && route.kind !== "forward") {
-    conn.close();
-    throw failure(
-      "UNSUPPORTED_PROTOCOL",
-      `https: needs wirestack's TLS, which is not built yet (${route.origin.href})`,
-      "tls",
-    );
-  }
-  return { conn, connectMs, tlsMs: 0 };
+  return { conn, connectMs: performance.now() - started, tlsMs: 0 };
 }
 
 function tcp(to: Target, options: OpenOptions, signal: AbortSignal): Promise<Conn> {

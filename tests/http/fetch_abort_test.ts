@@ -245,3 +245,16 @@ test("fetch: requests the standard refuses are TypeErrors", async () => {
     assert.equal(server.requests.length, 0);
   });
 });
+
+test("fetch: https waits for TLS: UNSUPPORTED_PROTOCOL in the tls phase, nothing opened", async () => {
+  await withRaw(() => {}, async (server, agent) => {
+    await rejectsWithCode(
+      fetch(`https://127.0.0.1:${server.port}/`, { agent }),
+      "UNSUPPORTED_PROTOCOL",
+      {
+        phase: "tls",
+      },
+    );
+    assert.equal(server.accepted, 0);
+  });
+});
