@@ -128,7 +128,7 @@ export class ClientConnection implements ConnHandler {
       exchange.timings.connect = this.connectMs;
       exchange.timings.tls = this.tlsMs;
     }
-    exchange.setCanceller((error) => this.#cancel(exchange, error));
+    exchange.setCanceller(this.#canceller);
     exchange.handler.onConnection(this);
     if (this.#exchange !== exchange) return; // the handler aborted it
 
@@ -152,7 +152,7 @@ export class ClientConnection implements ConnHandler {
     } catch (error) {
       // Refused before anything was written: the connection is still clean.
       this.#exchange = null;
-      exchange.setCanceller(() => {});
+      exchange.setCanceller(null);
       exchange.fail(
         new HttpClientError(
           "INVALID_REQUEST",
@@ -230,12 +230,16 @@ export class ClientConnection implements ConnHandler {
     }
   }
 
-  /** The exchange was stopped from outside (abort, timeout): the connection cannot go on. */
-  #cancel(exchange: Exchange, _error: HttpClientError): void {
-    if (this.#exchange !== exchange) return;
+  /**
+   * The running exchange was stopped from outside (abort, timeout): the
+   * connection cannot go on. One function per connection; only the running
+   * exchange holds it (a finished one never calls it).
+   */
+  readonly #canceller = (_error: HttpClientError): void => {
+    if (this.#exchange === null) return;
     this.#exchange = null;
     this.close(null);
-  }
+  };
 
   // ---- the socket calls these ----------------------------------------------------
 

@@ -172,9 +172,8 @@ export class Exchange {
     return this.#paused;
   }
 
-  /** Starts the total deadline and hooks the abort signal; `cancel` is how to stop it. */
-  begin(signal: AbortSignal | null, cancel: (error: HttpClientError) => void): void {
-    this.#cancel = cancel;
+  /** Starts the total deadline and hooks the abort signal. */
+  begin(signal: AbortSignal | null): void {
     const total = this.timeouts.total;
     if (total !== Infinity) {
       this.#total = deadline(total, () => {
@@ -312,7 +311,7 @@ export class Exchange {
   }
 
   /** Who stops the exchange from now on (the pool while queued, then the connection). */
-  setCanceller(cancel: (error: HttpClientError) => void): void {
+  setCanceller(cancel: ((error: HttpClientError) => void) | null): void {
     this.#cancel = cancel;
   }
 

@@ -185,7 +185,7 @@ export class Pool implements ConnectionOwner {
 
   dispatch(exchange: Exchange): void {
     this.#queue.push(exchange);
-    exchange.setCanceller(() => {}); // a cancelled request is skipped when its turn comes
+    exchange.setCanceller(null); // a cancelled request is skipped when its turn comes
     this.schedule();
   }
 
@@ -193,7 +193,7 @@ export class Pool implements ConnectionOwner {
     this.agent.countRetry();
     if (this.#head > 0) this.#queue[--this.#head] = exchange;
     else this.#queue.unshift(exchange);
-    exchange.setCanceller(() => {});
+    exchange.setCanceller(null);
     this.schedule();
   }
 

@@ -213,7 +213,7 @@ export class FetchCall {
     this.#drained = 0;
     this.#bodyDone = false;
     this.#ended = false;
-    exchange.begin(this.#signal, () => {});
+    exchange.begin(this.#signal);
     if (exchange.settled) return; // aborted at once
     coreOf(this.#agent).dispatch(exchange, { target, upgrade: false });
   }

@@ -409,7 +409,7 @@ class Forward implements ExchangeHandler {
       upgrade,
     );
     this.exchange.requestTarget = target.path;
-    this.exchange.begin(null, () => {});
+    this.exchange.begin(null);
     coreOf(agent).dispatch(this.exchange, { target, upgrade });
   }
 

@@ -542,7 +542,7 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
     );
     exchange.requestTarget = this.path;
     this.#exchange = exchange;
-    exchange.begin(this.#signal ?? null, () => {});
+    exchange.begin(this.#signal ?? null);
     if (body === "stream" && mode === "whole") {
       if (bytes !== null && bytes.length > 0) exchange.write(bytes);
       exchange.end();
