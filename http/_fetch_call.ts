@@ -184,8 +184,13 @@ export class FetchCall {
       headers.push(["accept-encoding", ACCEPT_ENCODING]);
     }
     if (findField(headers, "user-agent") < 0) headers.push(["user-agent", "wirestack"]);
-    if (this.#stream !== null && findField(headers, "content-length") < 0) {
-      headers.push(["transfer-encoding", "chunked"]);
+    if (this.#stream !== null) {
+      // a stream is chunked, unless the caller says how long it is
+      if (findField(headers, "content-length") < 0) headers.push(["transfer-encoding", "chunked"]);
+    } else {
+      // the framing of a body we hold is ours to say (the standard forbids these fields)
+      removeAll(headers, "content-length");
+      removeAll(headers, "transfer-encoding");
     }
   }
 

@@ -166,7 +166,7 @@ export class ProxyServer extends Emitter<ProxyServerEvents> {
       }
       this.#listener = listener;
       this.emit("listening");
-      this.#accept(listener);
+      this.#accept(listener).catch((error: Error) => this.emit("error", error));
     }, (error: Error) => this.emit("error", error));
     return this;
   }

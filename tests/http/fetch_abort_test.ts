@@ -258,3 +258,19 @@ test("fetch: https waits for TLS: UNSUPPORTED_PROTOCOL in the tls phase, nothing
     assert.equal(server.accepted, 0);
   });
 });
+
+test("fetch: a Content-Length given with a body fetch holds is replaced by the real one", async () => {
+  await withRaw(
+    (request, c) =>
+      c.write(respond(200, `${request.headers["content-length"]} ${request.body.length}`)),
+    async (server, agent) => {
+      const response = await fetch(server.origin, {
+        agent,
+        method: "POST",
+        body: "four",
+        headers: { "content-length": "100", "transfer-encoding": "chunked" },
+      });
+      assert.equal(await response.text(), "4 4");
+    },
+  );
+});
