@@ -68,8 +68,15 @@ function failure(
   return new HttpClientError(code, message, { phase, cause });
 }
 
-/** Opens a connection for `route`, within `timeouts.connect` (and `tls`). */
-export async function openConnection(route: Route, options: OpenOptions): Promise<Opened> {
+/**
+ * Opens a connection for `route`, within `timeouts.connect` (and `tls`);
+ * `cancel` stops the attempt (the agent is being destroyed).
+ */
+export async function openConnection(
+  route: Route,
+  options: OpenOptions,
+  cancel: AbortController,
+): Promise<Opened> {
   // TLS (issue 10) goes here: a TLS handshake over the TCP connection or the
   // tunnel, for https: origins (and https: proxies), with `timeouts.tls`.
   if (route.origin.protocol === "https:" && route.kind !== "forward") {
@@ -80,7 +87,7 @@ export async function openConnection(route: Route, options: OpenOptions): Promis
     );
   }
   const started = performance.now();
-  const controller = new AbortController();
+  const controller = cancel;
   const ms = options.timeouts.connect;
   const where = route.proxy !== null
     ? `${route.proxy.target.host} (proxy)`
@@ -110,7 +117,10 @@ export async function openConnection(route: Route, options: OpenOptions): Promis
   } catch (error) {
     conn?.close();
     timer?.clear();
-    if (controller.signal.aborted && !(error instanceof HttpClientError)) {
+    if (
+      controller.signal.aborted && !(error instanceof HttpClientError) &&
+      controller.signal.reason instanceof NetError && controller.signal.reason.code === "ETIMEDOUT"
+    ) {
       throw failure(
         "CONNECT_TIMEOUT",
         `connecting to ${where} took longer than ${ms} ms`,

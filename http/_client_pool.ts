@@ -130,6 +130,8 @@ export class Pool implements ConnectionOwner {
 
   #idle: ClientConnection[] = [];
   #all = new Set<ClientConnection>();
+  /** Connections being opened: destroy() stops them. */
+  #attempts = new Set<AbortController>();
   #busy = 0;
   #verifying = 0;
   #connecting = 0;
@@ -287,8 +289,11 @@ export class Pool implements ConnectionOwner {
     this.#connecting++;
     if (exchange !== null) exchange.phase = "connect";
     const options = this.agent.openOptions(exchange as Exchange);
-    openConnection(this.route, options).then(
+    const attempt = new AbortController();
+    this.#attempts.add(attempt);
+    openConnection(this.route, options, attempt).then(
       (opened) => {
+        this.#attempts.delete(attempt);
         this.#connecting--;
         if (this.agent.destroyed) {
           opened.conn.close();
@@ -312,6 +317,7 @@ export class Pool implements ConnectionOwner {
         this.schedule();
       },
       (error: unknown) => {
+        this.#attempts.delete(attempt);
         this.#connecting--;
         const failure = toClientError(error, "connect", false);
         if (exchange !== null && !exchange.settled) exchange.fail(failure);
@@ -451,6 +457,7 @@ export class Pool implements ConnectionOwner {
     this.#queue = [];
     this.#head = 0;
     for (const connection of [...this.#all]) connection.close(error);
+    for (const attempt of this.#attempts) attempt.abort(error);
     this.#disarmSweep();
   }
 }
