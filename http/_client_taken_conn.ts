@@ -24,6 +24,8 @@ export class TakenConn implements Conn {
   #closed = false;
   #pending: PendingRead | null = null;
   #flushing = false;
+  /** The caller's read buffer (`attach({ buffer })`): chunks are copied into it. */
+  #buffer: Uint8Array | null = null;
 
   /**
    * @param conn the adapter connection (already attached to the pool's connection)
@@ -60,7 +62,7 @@ export class TakenConn implements Conn {
   deliver(chunk: Uint8Array): void {
     const handler = this.#handler;
     if (handler !== null && !this.#paused && this.#queue.length === 0) {
-      handler.onData(chunk);
+      this.#hand(handler, chunk);
       return;
     }
     const pending = this.#pending;
@@ -151,9 +153,25 @@ export class TakenConn implements Conn {
   attach(handler: ConnHandler, options: AttachOptions = {}): void {
     if (this.#handler !== null) throw new Error("attach() called twice");
     this.#handler = handler;
+    this.#buffer = options.buffer ?? null;
     this.#paused = options.paused ?? false;
     if (this.#paused) this.#conn.pause();
     else this.#scheduleFlush();
+  }
+
+  /** Hands a chunk over: as it is, or copied into the caller's buffer piece by piece. */
+  #hand(handler: ConnHandler, chunk: Uint8Array): void {
+    const buffer = this.#buffer;
+    if (buffer === null) {
+      handler.onData(chunk);
+      return;
+    }
+    for (let at = 0; at < chunk.length;) {
+      const n = Math.min(buffer.length, chunk.length - at);
+      buffer.set(chunk.subarray(at, at + n));
+      at += n;
+      handler.onData(buffer.subarray(0, n));
+    }
   }
 
   #scheduleFlush(): void {
@@ -170,7 +188,7 @@ export class TakenConn implements Conn {
   #flush(): void {
     const handler = this.#handler as ConnHandler;
     while (this.#queue.length > 0 && !this.#paused && !this.#closed) {
-      handler.onData(this.#queue.shift() as Uint8Array);
+      this.#hand(handler, this.#queue.shift() as Uint8Array);
     }
     if (!this.#closed) this.#settle();
   }
