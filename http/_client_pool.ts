@@ -93,7 +93,24 @@ function cancelLater(handle: unknown): void {
  */
 const VERIFY_TURNS = "Deno" in globalThis ? 1 : 2;
 
+/**
+ * A connection's first reuse waits longer (milliseconds): a server that closes
+ * after each response without saying so writes the response and the FIN in two
+ * system calls, and a client on the other core can read between them (once in
+ * 200 here, more under load). A connection that answered a second request has
+ * shown it keeps connections; one that did not waits this long, once.
+ */
+const PROBATION_MS = 3;
+
+let probationList: ClientConnection[] = [];
+let probationTimer: Timer | undefined;
+
 function verifyLater(connection: ClientConnection): void {
+  if (connection.requests === 1) {
+    probationList.push(connection);
+    probationTimer ??= setTimeout(endProbation, PROBATION_MS);
+    return;
+  }
   verifyList.push(connection);
   if (verifyStage === null) verifyStage = later(VERIFY_TURNS === 1 ? verifyNow : verifySecondTurn);
 }
@@ -111,13 +128,28 @@ function verifyNow(): void {
   }
 }
 
-/** Forgets `connection` in the check (it closed); stops the turns when none is left. */
+function endProbation(): void {
+  probationTimer = undefined;
+  const list = probationList;
+  probationList = [];
+  for (const connection of list) {
+    if (connection.state === VERIFYING) (connection.owner as Pool).verified(connection);
+  }
+}
+
+/** Forgets `connection` in the check (it closed); stops the waits when none is left. */
 function unverify(connection: ClientConnection): void {
-  const index = verifyList.indexOf(connection);
+  let index = verifyList.indexOf(connection);
   if (index >= 0) verifyList.splice(index, 1);
   if (verifyList.length === 0 && verifyStage !== null) {
     cancelLater(verifyStage);
     verifyStage = null;
+  }
+  index = probationList.indexOf(connection);
+  if (index >= 0) probationList.splice(index, 1);
+  if (probationList.length === 0 && probationTimer !== undefined) {
+    clearTimeout(probationTimer);
+    probationTimer = undefined;
   }
 }
 

@@ -60,3 +60,11 @@ export function latin1(bytes: Uint8Array): string {
   for (const byte of bytes) text += String.fromCharCode(byte);
   return text;
 }
+
+/** Waits until `condition()` holds (checked every 2 ms, up to 5 s): for states a loaded machine reaches late. */
+export async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 2) {
+    if (waited > 5000) throw new Error("the condition never came");
+    await sleep(2);
+  }
+}

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { Agent, type ClientResponse, fetch, HttpClientError, request } from "../../http/mod.ts";
 import { test } from "../_harness.ts";
-import { rejectsWithCode, settle, sleep, withRaw } from "./_client_helpers.ts";
+import { rejectsWithCode, settle, sleep, until, withRaw } from "./_client_helpers.ts";
 import { rawServer, respond } from "./_raw_server.ts";
 
 const echoConnection = (request: { connection: number; path: string }) =>
@@ -105,7 +105,7 @@ test("agent: maxQueue refuses requests past the queue with QUEUE_FULL", async ()
     (request, c) => c.later(30, () => c.write(echoConnection(request))),
     async (server, agent) => {
       const running = text(server.origin, agent);
-      await sleep(5);
+      await until(() => agent.stats().busy === 1);
       const queued = text(server.origin, agent);
       await rejectsWithCode(fetch(server.origin, { agent }), "QUEUE_FULL", { phase: "queue" });
       assert.deepEqual(await Promise.all([running, queued]), ["1", "1"]);
@@ -116,17 +116,17 @@ test("agent: maxQueue refuses requests past the queue with QUEUE_FULL", async ()
 
 test("agent: stats count open, idle, busy, pending per route, and totals", async () => {
   await withRaw(
-    (request, c) => c.later(20, () => c.write(echoConnection(request))),
+    (request, c) => c.later(150, () => c.write(echoConnection(request))),
     async (server, agent) => {
       const pending = [1, 2, 3].map(() => text(server.origin, agent));
-      await sleep(5);
+      await until(() => agent.stats().busy === 2);
       const during = agent.stats();
       assert.equal(during.open, 2);
       assert.equal(during.busy, 2);
       assert.equal(during.pending, 1);
       assert.deepEqual(Object.keys(during.routes), [`http://127.0.0.1:${server.port}`]);
       await Promise.all(pending);
-      await sleep(5);
+      await until(() => agent.stats().idle === 2);
       const after = agent.stats();
       assert.equal(after.busy, 0);
       assert.equal(after.pending, 0);

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { fetch, HttpClientError } from "../../http/mod.ts";
 import { test } from "../_harness.ts";
-import { rejectsWithCode, sleep, withRaw } from "./_client_helpers.ts";
+import { rejectsWithCode, sleep, until, withRaw } from "./_client_helpers.ts";
 import { respond } from "./_raw_server.ts";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -64,12 +64,12 @@ test("fetch: AbortSignal.timeout rejects with TimeoutError, before or during the
 test("fetch: aborting while queued leaves the running request alone", async () => {
   await withRaw(
     (request, c) =>
-      c.later(request.path === "/slow" ? 60 : 0, () => c.write(respond(200, request.path))),
+      c.later(request.path === "/slow" ? 150 : 0, () => c.write(respond(200, request.path))),
     async (server, agent) => {
       const slow = fetch(`${server.origin}/slow`, { agent });
       const controller = new AbortController();
       const queued = fetch(`${server.origin}/queued`, { agent, signal: controller.signal });
-      await sleep(10);
+      await until(() => agent.stats().busy === 1);
       assert.equal(agent.stats().pending, 1);
       controller.abort();
       await assert.rejects(queued, (error: unknown) => error instanceof DOMException);
