@@ -26,7 +26,7 @@ export * as adapters from "./adapters/mod.ts";
 export * as net from "./net/mod.ts";
 /** UDP: the chapter's `dgram` module. */
 export * as dgram from "./dgram/mod.ts";
-/** HTTP/1.1: the chapter's `createServer` and the web `serve`. */
+/** HTTP/1.1: servers (`createServer`, `serve`), the client (`request`, `fetch`, `Agent`) and the proxy. */
 export * as http from "./http/mod.ts";
 /** Keys, X.509 certificates, chain verification and a development CA. */
 export * as crypto from "./crypto/mod.ts";

@@ -16,9 +16,10 @@ import { parseArgs } from "node:util";
 import { type Command, UsageError } from "./_command.ts";
 import { demo } from "./commands/demo.ts";
 import { cert } from "./commands/cert.ts";
+import { proxy } from "./commands/proxy.ts";
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demo, cert];
+const COMMANDS: Command[] = [demo, cert, proxy];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
