@@ -12,14 +12,13 @@
  */
 
 import * as net from "node:net";
-import { familyOf, formatTarget } from "./_addr.ts";
+import { formatTarget } from "./_addr.ts";
 import { systemLookup } from "./_lookup.ts";
 import { NodeConn, onSocketRead } from "./_node_conn.ts";
 import { NodeListener } from "./_node_listener.ts";
 import { bindNodeDatagram } from "./_node_datagram.ts";
 import { NetError, toNetError } from "./errors.ts";
 import type {
-  Addr,
   Conn,
   ConnectOptions,
   DatagramOptions,
