@@ -87,14 +87,19 @@ function checkClient(options: TlsClientOptions, startTls: boolean): NetError | u
   return checkVersions(options, syscall);
 }
 
+/**
+ * What Deno tells about a session: the ALPN protocol. A client verified the
+ * server (`authorized`); a server never asks for client certificates here.
+ */
 class DenoTlsInfo implements TlsInfo {
   readonly alpnProtocol: string | null;
-  readonly servername?: string;
-  readonly authorized = true;
+  declare readonly servername?: string;
+  readonly authorized: boolean;
 
-  constructor(alpnProtocol: string | null, servername: string | undefined) {
+  constructor(alpnProtocol: string | null, servername: string | undefined, client: boolean) {
     this.alpnProtocol = alpnProtocol;
     if (servername !== undefined && servername !== "") this.servername = servername;
+    this.authorized = client;
   }
 }
 
@@ -244,7 +249,9 @@ class DenoTlsListener implements TlsListener {
           return;
         }
         // The resolver saw the server name; Deno does not tell it afterwards.
-        this.#deliver(new DenoTlsConnAdapter(conn, new DenoTlsInfo(info.alpnProtocol, undefined)));
+        this.#deliver(
+          new DenoTlsConnAdapter(conn, new DenoTlsInfo(info.alpnProtocol, undefined, false)),
+        );
         this.#wakeRun();
       },
       (error: NetError) => {
@@ -389,7 +396,7 @@ export async function connectDenoTls(options: ConnectOptions & TlsClientOptions)
   );
   return new DenoTlsConnAdapter(
     conn,
-    new DenoTlsInfo(info.alpnProtocol, sniName(verifiedName(options, hostname))),
+    new DenoTlsInfo(info.alpnProtocol, sniName(verifiedName(options, hostname)), true),
     options.readBuffer,
   );
 }
@@ -438,5 +445,8 @@ export async function startDenoTls(
     options.signal,
     target,
   );
-  return new DenoTlsConnAdapter(tlsConn, new DenoTlsInfo(info.alpnProtocol, sniName(servername)));
+  return new DenoTlsConnAdapter(
+    tlsConn,
+    new DenoTlsInfo(info.alpnProtocol, sniName(servername), true),
+  );
 }

@@ -45,11 +45,11 @@ function peerChain(socket: tls.TLSSocket): Uint8Array[] {
 /** What a Node TLS socket negotiated; the peer's certificates are read on first use. */
 class NodeTlsInfo implements TlsInfo {
   readonly alpnProtocol: string | null;
-  readonly protocol?: string;
-  readonly cipher?: string;
-  readonly servername?: string;
+  declare readonly protocol?: string;
+  declare readonly cipher?: string;
+  declare readonly servername?: string;
   readonly authorized: boolean;
-  readonly authorizationError?: string;
+  declare readonly authorizationError?: string;
   #socket: tls.TLSSocket | null;
   #peer: Uint8Array[] | null = null;
 
@@ -114,11 +114,18 @@ class NodeTlsListener extends NodeListener implements TlsListener {
   readonly #options: ListenTlsOptions;
 
   constructor(server: tls.Server, options: ListenTlsOptions) {
+    const requestCert = options.requestCert ?? false;
     super(server, "secureConnection", (socket) => {
       const secure = socket as tls.TLSSocket;
+      // Without requestCert no client certificate was verified (Deno's
+      // node:tls says authorized all the same).
       return new NodeTlsConn(
         secure,
-        new NodeTlsInfo(secure, secure.authorized, authorizationErrorOf(secure)),
+        new NodeTlsInfo(
+          secure,
+          requestCert && secure.authorized,
+          requestCert ? authorizationErrorOf(secure) : undefined,
+        ),
       );
     });
     this.#options = options;

@@ -1133,7 +1133,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   }
 
   /** The adapter this socket connects with. */
-  protected get transport(): Transport {
+  get transport(): Transport {
     return this.#transport;
   }
 
