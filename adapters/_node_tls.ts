@@ -211,7 +211,10 @@ export function listenNodeTls(options: ListenTlsOptions): Promise<TlsListener> {
     );
   }
   server.on("tlsClientError", (error: Error, socket: tls.TLSSocket) => {
-    options.onHandshakeError?.(serverHandshakeError(error, socket), remoteOf(socket));
+    // With a listener here, Node leaves the socket open: close it.
+    const remote = remoteOf(socket);
+    socket.destroy();
+    options.onHandshakeError?.(serverHandshakeError(error, socket), remote);
   });
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(toNetError(error, "listen", target));

@@ -226,6 +226,7 @@ const TLS_CODES: Readonly<Record<string, TlsErrorCode>> = {
 
 /** rustls's words (Deno), in order: the first that matches gives the code. */
 const TLS_MESSAGES: ReadonlyArray<[RegExp, TlsErrorCode]> = [
+  [/TLS handshake timeout/i, "ERR_TLS_HANDSHAKE_TIMEOUT"],
   [/not valid for name|NotValidForName/, "ERR_TLS_CERT_HOSTNAME"],
   [/certificate expired|\bExpired\b/, "ERR_TLS_CERT_EXPIRED"],
   [/not valid yet|NotValidYet/, "ERR_TLS_CERT_NOT_YET_VALID"],
