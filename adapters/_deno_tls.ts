@@ -3,9 +3,11 @@
 // - the ALPN protocol (`conn.handshake()`), nothing else about the session: no
 //   version, no cipher suite, no peer certificate in the public API;
 // - a client certificate in `connectTls` (not in `startTls`);
-// - a server certificate chosen per handshake by an async resolver, passed
-//   under the registered symbol `Symbol.for("unstableSniResolver")` (Deno's own
-//   `node:tls` uses it for `SNICallback`): SNI and certificate reloading;
+// - a server certificate chosen by an async resolver, passed under the
+//   registered symbol `Symbol.for("unstableSniResolver")` (Deno's own
+//   `node:tls` uses it for `SNICallback`): SNI, but Deno keeps the first answer
+//   for each server name (and for "no name") as long as the listener lives, so
+//   certificates cannot be reloaded;
 // - the server name apart from the address connected to, under
 //   `Symbol.for("unstableServerName")`;
 // - `caCerts` that are added to the default roots, not put in their place;
@@ -46,6 +48,7 @@ export const denoTlsFeatures: TlsFeatures = {
   peerCertificates: false,
   versionLimits: false,
   sni: true,
+  certificateReload: false,
   clientCertificates: false,
   clientCertificate: true,
   startTlsClientCertificate: false,
@@ -173,7 +176,7 @@ class DenoTlsListener implements TlsListener {
   readonly addr: Addr;
   readonly #listener: ReturnType<DenoApi["listenTls"]>;
   readonly #options: ListenTlsOptions;
-  #certified: TlsCertifiedKey;
+  readonly #certified: TlsCertifiedKey;
   #ready: Conn[] = [];
   #waiters: Array<{ resolve(conn: Conn | null): void; reject(error: unknown): void }> = [];
   #pending = new Set<DenoTlsConn>();
@@ -206,8 +209,11 @@ class DenoTlsListener implements TlsListener {
     this.#run();
   }
 
-  setCertificate(certified: TlsCertifiedKey): void {
-    this.#certified = { cert: certified.cert, key: certified.key };
+  setCertificate(_certified: TlsCertifiedKey): void {
+    throw unsupported(
+      "reload a listener's certificates (it keeps the first one chosen for each server name)",
+      "setCertificate",
+    );
   }
 
   async #run(): Promise<void> {

@@ -140,6 +140,7 @@ export const nodeTransport: Transport = {
       peerCertificates: true,
       versionLimits: true,
       sni: true,
+      certificateReload: true,
       clientCertificates: true,
       clientCertificate: true,
       startTlsClientCertificate: true,

@@ -155,7 +155,10 @@ export interface ListenTlsOptions extends ListenOptions, TlsCommonOptions, TlsCe
 
 /** A listener whose connections are TLS, handed out once their handshake is done. */
 export interface TlsListener extends Listener {
-  /** Replaces the default certificate for handshakes from now on (no restart). */
+  /**
+   * Replaces the default certificate for handshakes from now on (no restart).
+   * Throws `ENOTSUP` where the runtime cannot (`features.tls.certificateReload`).
+   */
   setCertificate(certified: TlsCertifiedKey): void;
 }
 
@@ -169,6 +172,11 @@ export interface TlsFeatures {
   versionLimits: boolean;
   /** A server chooses its certificate by SNI (`sni`). */
   sni: boolean;
+  /**
+   * A listening server takes new certificates (`setCertificate`, and `sni`
+   * answers that change): Deno caches the first answer per server name.
+   */
+  certificateReload: boolean;
   /** A server requests and verifies client certificates (`requestCert`). */
   clientCertificates: boolean;
   /** A client presents a certificate (`cert`/`key` in `connectTls`). */

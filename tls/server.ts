@@ -105,6 +105,7 @@ export class Server extends NetServer<TlsServerEvents> {
    * ```
    */
   addContext(hostname: string, context: { cert: string; key: string }): void {
+    this.#checkReload("addContext");
     this.#sni.set(hostname, context);
   }
 
@@ -120,6 +121,7 @@ export class Server extends NetServer<TlsServerEvents> {
    * ```
    */
   removeContext(hostname: string): boolean {
+    this.#checkReload("removeContext");
     return this.#sni.delete(hostname);
   }
 
@@ -139,9 +141,22 @@ export class Server extends NetServer<TlsServerEvents> {
     if (typeof context?.cert !== "string" || typeof context.key !== "string") {
       throw new NetError("EINVAL", "setSecureContext needs cert and key (PEM text)");
     }
+    this.#checkReload("setSecureContext");
     this.#certified = { cert: context.cert, key: context.key };
     const listener = this.listener as { setCertificate?(certified: TlsCertifiedKey): void } | null;
     listener?.setCertificate?.(this.#certified);
+  }
+
+  /** Certificates change under a listening server only where the runtime takes them. */
+  #checkReload(method: string): void {
+    if (this.listener === null || this.transport.features.tls.certificateReload) return;
+    throw new NetError(
+      "ENOTSUP",
+      `${method}: Deno's native TLS keeps the certificate it first chose for each server name ` +
+        "while listening; set certificates before listen(), or use transport: nodeTransport " +
+        "(Deno's node:tls), which reloads",
+      { syscall: method },
+    );
   }
 
   protected override openListener(options: ListenOptions | UnixOptions): Promise<Listener> {
