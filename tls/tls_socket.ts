@@ -204,17 +204,8 @@ export class TLSSocket extends Socket<TLSSocketEvents> {
     const transport = this.transport;
     const host = options.host ?? "localhost";
     const features = transport.features.tls;
-    const needsPeer = tlsOptions.checkPeer !== undefined || tlsOptions.verifyPeer !== undefined;
-    if (needsPeer && !features.peerCertificates) {
-      return Promise.reject(
-        notHere(transport.name, "report the peer's certificates (checkPeer, verifyPeer)"),
-      );
-    }
-    if (tlsOptions.verifyPeer !== undefined && !features.disableVerification) {
-      return Promise.reject(
-        notHere(transport.name, "verify a server in wirestack alone (verifyPeer)"),
-      );
-    }
+    const refused = this.#unsupported();
+    if (refused !== undefined) return Promise.reject(refused);
     const adapterOptions = adapterClientOptions(tlsOptions, host, signal);
     const clientCert = tlsOptions.cert !== undefined;
     if (clientCert && !features.startTlsClientCertificate && options.path === undefined) {
@@ -231,6 +222,34 @@ export class TLSSocket extends Socket<TLSSocketEvents> {
         })
       )
       .then((conn) => this.#checkPeer(conn, host, signal));
+  }
+
+  /** What this socket's options ask and its runtime cannot do, found before connecting. */
+  #unsupported(): NetError | undefined {
+    const options = this.#options;
+    const transport = this.transport;
+    const features = transport.features.tls;
+    if (
+      (options.checkPeer !== undefined || options.verifyPeer !== undefined) &&
+      !features.peerCertificates
+    ) {
+      return notHere(transport.name, "report the peer's certificates (checkPeer, verifyPeer)");
+    }
+    if (
+      (options.verifyPeer !== undefined || options.dangerouslyDisableVerification === true) &&
+      !features.disableVerification
+    ) {
+      return notHere(
+        transport.name,
+        "turn its own certificate verification off (verifyPeer, dangerouslyDisableVerification)",
+      );
+    }
+    const versions = (options.minVersion ?? "TLSv1.2") !== "TLSv1.2" ||
+      (options.maxVersion ?? "TLSv1.3") !== "TLSv1.3";
+    if (versions && !features.versionLimits) {
+      return notHere(transport.name, "limit the TLS versions (minVersion, maxVersion)");
+    }
+    return undefined;
   }
 
   /** Runs `verifyPeer` and `checkPeer` on a finished handshake; closes the connection if refused. */

@@ -85,7 +85,10 @@ export async function startSServer(args: string[]): Promise<SServer> {
 /** The result of an `openssl s_client` run. */
 export interface SClientResult {
   code: number | null;
+  /** stdout then stderr. */
   output: string;
+  /** What it printed to stdout (the session summary and the bytes received). */
+  stdout: string;
 }
 
 /**
@@ -103,10 +106,15 @@ export async function runSClient(
     ["s_client", "-connect", `127.0.0.1:${port}`, "-ign_eof", ...args],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
-  const out = collect(child);
+  let stdout = "";
+  let stderr = "";
+  const decoder = new TextDecoder();
+  child.stdout?.on("data", (chunk: Uint8Array) => (stdout += decoder.decode(chunk)));
+  child.stderr?.on("data", (chunk: Uint8Array) => (stderr += decoder.decode(chunk)));
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   child.stdin?.end(input);
   const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-  await out.closed;
+  await closed;
   clearTimeout(timer);
-  return { code: child.exitCode, output: out.text() };
+  return { code: child.exitCode, output: stdout + stderr, stdout };
 }
