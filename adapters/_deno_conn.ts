@@ -121,6 +121,10 @@ export class DenoStreamConn implements Conn {
   constructor(conn: DenoConn, readBuffer?: Uint8Array) {
     this.#conn = conn;
     if (readBuffer !== undefined) this.#userBuffer = readBuffer;
+    // Deno's TCP sockets start with Nagle's algorithm on (accepted ones too):
+    // a write-write-read exchange then waits ~40 ms for the peer's delayed ACK.
+    // The contract's default is no delay. (A TLS connection has no such switch.)
+    conn.setNoDelay?.(true);
   }
 
   get localAddr(): Addr {
@@ -214,9 +218,6 @@ export class DenoStreamConn implements Conn {
     } catch {
       // Already closed by the runtime.
     }
-    const error = new NetError("ERR_SOCKET_CLOSED", "the connection was closed", {
-      syscall: "write",
-    });
     const pending: Callback[] = [];
     if (this.#inflightCallbacks !== null) pending.push(...this.#inflightCallbacks);
     for (const callback of this.#queueCallbacks ?? []) if (callback) pending.push(callback);
@@ -226,7 +227,13 @@ export class DenoStreamConn implements Conn {
     this.#inflightCallbacks = null;
     this.#ending = null;
     this.#queued = 0;
-    if (pending.length > 0) queueMicrotask(() => callAll(pending, error));
+    if (pending.length > 0) {
+      // Made only when someone waits: an Error costs a stack trace.
+      const error = new NetError("ERR_SOCKET_CLOSED", "the connection was closed", {
+        syscall: "write",
+      });
+      queueMicrotask(() => callAll(pending, error));
+    }
   }
 
   // ---- the handler way: reading ---------------------------------------------

@@ -18,7 +18,8 @@
 
 import { deno, type DenoApi, type DenoConn, type DenoTlsConn } from "./_deno_api.ts";
 import { DenoStreamConn, toAddr } from "./_deno_conn.ts";
-import { formatTarget, isIpLiteral } from "./_addr.ts";
+import { formatAddr, formatTarget, isIpLiteral } from "./_addr.ts";
+import { deadline } from "./_deadlines.ts";
 import { NetError, toNetError } from "./errors.ts";
 import type {
   Addr,
@@ -124,14 +125,14 @@ function handshake(
   conn: DenoTlsConn,
   timeoutMs: number,
   signal: AbortSignal | undefined,
-  target: string,
+  target: () => string,
 ): Promise<{ alpnProtocol: string | null }> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (error: NetError | null, info?: { alpnProtocol: string | null }) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener("abort", onAbort);
       if (error === null) resolve(info as { alpnProtocol: string | null });
       else {
@@ -145,20 +146,20 @@ function handshake(
     };
     const onAbort = () =>
       finish(
-        new NetError("ERR_ABORTED", `TLS handshake with ${target} aborted`, {
+        new NetError("ERR_ABORTED", `TLS handshake with ${target()} aborted`, {
           cause: signal?.reason,
           syscall: "handshake",
         }),
       );
-    const timer = setTimeout(() => {
+    const timer = deadline(timeoutMs, () => {
       finish(
         new NetError(
           "ERR_TLS_HANDSHAKE_TIMEOUT",
-          `TLS handshake with ${target} took more than ${timeoutMs} ms`,
+          `TLS handshake with ${target()} took more than ${timeoutMs} ms`,
           { syscall: "handshake" },
         ),
       );
-    }, timeoutMs);
+    });
     if (signal?.aborted) {
       onAbort();
       return;
@@ -166,7 +167,7 @@ function handshake(
     signal?.addEventListener("abort", onAbort, { once: true });
     conn.handshake().then(
       (info) => finish(null, info),
-      (error: unknown) => finish(toNetError(error, "handshake", target)),
+      (error: unknown) => finish(toNetError(error, "handshake", target())),
     );
   });
 }
@@ -197,13 +198,17 @@ class DenoTlsListener implements TlsListener {
       key: options.key,
       ...(options.alpnProtocols === undefined ? {} : { alpnProtocols: options.alpnProtocols }),
       ...(options.reusePort ? { reusePort: true } : {}),
-      [SNI_RESOLVER]: (servername: string) => {
-        if (sni !== undefined && servername !== "") {
-          const chosen = sni(servername.toLowerCase());
-          if (chosen !== undefined) return chosen;
-        }
-        return this.#certified;
-      },
+      // The resolver costs a round trip to JavaScript on a new name; without
+      // SNI certificates the static one serves every handshake.
+      ...(sni === undefined ? {} : {
+        [SNI_RESOLVER]: (servername: string) => {
+          if (servername !== "") {
+            const chosen = sni(servername.toLowerCase());
+            if (chosen !== undefined) return chosen;
+          }
+          return this.#certified;
+        },
+      }),
     });
     this.addr = toAddr(this.#listener.addr);
     this.#run();
@@ -243,10 +248,8 @@ class DenoTlsListener implements TlsListener {
 
   #handshake(conn: DenoTlsConn): void {
     this.#pending.add(conn);
-    const remote = toAddr(conn.remoteAddr);
-    const target = remote.transport === "unix"
-      ? remote.path
-      : formatTarget(remote.hostname, remote.port);
+    // The peer's address is only needed to report a failure.
+    const target = () => formatAddr(toAddr(conn.remoteAddr));
     handshake(conn, this.#options.handshakeTimeout ?? HANDSHAKE_TIMEOUT, undefined, target).then(
       (info) => {
         this.#pending.delete(conn);
@@ -263,7 +266,7 @@ class DenoTlsListener implements TlsListener {
       (error: NetError) => {
         this.#pending.delete(conn);
         this.#wakeRun();
-        if (!this.#closed) this.#options.onHandshakeError?.(error, remote);
+        if (!this.#closed) this.#options.onHandshakeError?.(error, toAddr(conn.remoteAddr));
       },
     );
   }
@@ -398,7 +401,7 @@ export async function connectDenoTls(options: ConnectOptions & TlsClientOptions)
     conn,
     options.handshakeTimeout ?? HANDSHAKE_TIMEOUT,
     signal,
-    target,
+    () => target,
   );
   return new DenoTlsConnAdapter(
     conn,
@@ -449,7 +452,7 @@ export async function startDenoTls(
     tlsConn,
     options.handshakeTimeout ?? HANDSHAKE_TIMEOUT,
     options.signal,
-    target,
+    () => target,
   );
   return new DenoTlsConnAdapter(
     tlsConn,

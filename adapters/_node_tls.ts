@@ -42,35 +42,50 @@ function peerChain(socket: tls.TLSSocket): Uint8Array[] {
   return chain;
 }
 
-/** What a Node TLS socket negotiated; the peer's certificates are read on first use. */
+/**
+ * What a Node TLS socket negotiated, read from the socket on first use (most
+ * connections never ask) and kept: ask before the socket closes.
+ */
 class NodeTlsInfo implements TlsInfo {
   readonly alpnProtocol: string | null;
-  declare readonly protocol?: string;
-  declare readonly cipher?: string;
-  declare readonly servername?: string;
   readonly authorized: boolean;
   declare readonly authorizationError?: string;
-  #socket: tls.TLSSocket | null;
+  #socket: tls.TLSSocket;
+  #protocol: string | null | undefined;
+  #cipher: string | null | undefined;
   #peer: Uint8Array[] | null = null;
 
   constructor(socket: tls.TLSSocket, authorized: boolean, authorizationError?: string) {
     this.#socket = socket;
     this.alpnProtocol = typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : null;
-    const protocol = socket.getProtocol();
-    if (protocol !== null) this.protocol = protocol;
-    const cipher = socket.getCipher() as { name: string; standardName?: string } | undefined;
-    if (cipher) this.cipher = cipher.standardName ?? cipher.name;
-    const servername = (socket as { servername?: unknown }).servername;
-    if (typeof servername === "string" && servername !== "") this.servername = servername;
     this.authorized = authorized;
     if (authorizationError !== undefined) this.authorizationError = authorizationError;
+  }
+
+  get protocol(): string | undefined {
+    if (this.#protocol === undefined) this.#protocol = this.#socket.getProtocol();
+    return this.#protocol ?? undefined;
+  }
+
+  get cipher(): string | undefined {
+    if (this.#cipher === undefined) {
+      const cipher = this.#socket.getCipher() as
+        | { name: string; standardName?: string }
+        | undefined;
+      this.#cipher = cipher ? cipher.standardName ?? cipher.name : null;
+    }
+    return this.#cipher ?? undefined;
+  }
+
+  get servername(): string | undefined {
+    const servername = (this.#socket as { servername?: unknown }).servername;
+    return typeof servername === "string" && servername !== "" ? servername : undefined;
   }
 
   get peerCertificates(): readonly Uint8Array[] {
     if (this.#peer === null) {
       const socket = this.#socket;
-      this.#peer = socket === null || socket.destroyed ? [] : peerChain(socket);
-      this.#socket = null;
+      this.#peer = socket.destroyed ? [] : peerChain(socket);
     }
     return this.#peer;
   }

@@ -174,7 +174,10 @@ export class Server extends NetServer<TlsServerEvents> {
     return this.transport.listenTls({
       ...options,
       ...this.#certified,
-      sni: (servername) => sni.size === 0 ? undefined : sni.lookup(servername),
+      // Where certificates cannot change while listening, an empty table needs no callback.
+      ...(sni.size === 0 && !this.transport.features.tls.certificateReload
+        ? {}
+        : { sni: (servername: string) => sni.size === 0 ? undefined : sni.lookup(servername) }),
       ...(alpn === undefined ? {} : { alpnProtocols: alpn }),
       ...(tls.minVersion === undefined ? {} : { minVersion: tls.minVersion }),
       ...(tls.maxVersion === undefined ? {} : { maxVersion: tls.maxVersion }),

@@ -127,7 +127,10 @@ for (const via of tlsTransports) {
       assert.match(withCert.stdout, /true CN=client\n/, withCert.output);
       const without = await runSClient(port, common, "");
       assert.doesNotMatch(without.stdout, /(true|false) CN=/);
-      assert.match(without.output, /alert certificate required|alert number 116/);
+      if (!(isDeno && via.name === "node")) {
+        // (Deno's node:tls at times closes without sending the alert.)
+        assert.match(without.output, /alert certificate required|alert number 116/);
+      }
       while (errors.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(errors[0].code, "ERR_TLS_CERT_REQUIRED");
       await close();
