@@ -4,7 +4,8 @@
  * The top level gathers every area as a namespace, the way Node splits `net`,
  * `http` and `tls` into modules of their own (names such as `createServer`
  * repeat across them). Each area is also a subpath of its own:
- * `wirestack/adapters`, `wirestack/crypto`, `wirestack/http`, `wirestack/protocols/http1`,
+ * `wirestack/adapters`, `wirestack/crypto`, `wirestack/http`, `wirestack/tls`,
+ * `wirestack/protocols/http1`,
  * `wirestack/protocols/websocket`.
  *
  * @example
@@ -30,6 +31,8 @@ export * as dgram from "./dgram/mod.ts";
 export * as http from "./http/mod.ts";
 /** Keys, X.509 certificates, chain verification and a development CA. */
 export * as crypto from "./crypto/mod.ts";
+/** TLS: the chapter's `tls` module (servers, clients, SNI, ALPN, mutual TLS). */
+export * as tls from "./tls/mod.ts";
 /** The HTTP/1.1 core (sans-I/O). */
 export * as http1 from "./protocols/http1/mod.ts";
 /** The WebSocket core (sans-I/O). */

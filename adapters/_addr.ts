@@ -19,3 +19,8 @@ export function formatAddr(addr: Addr): string {
 export function formatTarget(hostname: string, port: number): string {
   return hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
 }
+
+/** Whether `hostname` is an IP literal (IPv4 dotted quad or IPv6), not a name. */
+export function isIpLiteral(hostname: string): boolean {
+  return hostname.includes(":") || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname);
+}

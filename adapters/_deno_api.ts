@@ -29,6 +29,51 @@ export interface DenoConn {
   unref(): void;
 }
 
+/** A Deno TLS connection (`Deno.TlsConn`). */
+export interface DenoTlsConn extends DenoConn {
+  handshake(): Promise<{ alpnProtocol: string | null }>;
+}
+
+/** A Deno TLS listener (`Deno.TlsListener`). */
+export interface DenoTlsListener {
+  readonly addr: DenoNetAddr | DenoUnixAddr;
+  accept(): Promise<DenoTlsConn>;
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** Options of `Deno.listenTls`, with the unstable SNI resolver (a registered symbol). */
+export interface DenoListenTlsOptions {
+  port: number;
+  hostname?: string;
+  transport?: "tcp";
+  cert: string;
+  key: string;
+  alpnProtocols?: string[];
+  reusePort?: boolean;
+  [key: symbol]: unknown;
+}
+
+/** Options of `Deno.connectTls`, with the unstable server name (a registered symbol). */
+export interface DenoConnectTlsOptions {
+  port: number;
+  hostname?: string;
+  caCerts?: string[];
+  alpnProtocols?: string[];
+  cert?: string;
+  key?: string;
+  autoSelectFamily?: boolean;
+  [key: symbol]: unknown;
+}
+
+/** Options of `Deno.startTls`. */
+export interface DenoStartTlsOptions {
+  hostname?: string;
+  caCerts?: string[];
+  alpnProtocols?: string[];
+}
+
 /** A Deno listener. */
 export interface DenoListener {
   readonly addr: DenoNetAddr | DenoUnixAddr;
@@ -85,6 +130,9 @@ export interface DenoApi {
       loopback?: boolean;
     },
   ): DenoDatagramConn;
+  listenTls(options: DenoListenTlsOptions): DenoTlsListener;
+  connectTls(options: DenoConnectTlsOptions): Promise<DenoTlsConn>;
+  startTls(conn: DenoConn, options?: DenoStartTlsOptions): Promise<DenoTlsConn>;
   unrefTimer(id: number): void;
   refTimer(id: number): void;
   build: { os: string };

@@ -1,4 +1,4 @@
-// The `Conn` over a Deno connection (`Deno.TcpConn`, `Deno.UnixConn`, and later
+// The `Conn` over a Deno connection (`Deno.TcpConn`, `Deno.UnixConn`, and
 // `Deno.TlsConn`, which has the same read/write/closeWrite shape).
 //
 // Reading: `conn.read(buffer)` straight into our memory (Deno's `readable` stream
@@ -95,6 +95,9 @@ export class DenoStreamConn implements Conn {
   #userBuffer: Uint8Array | null = null;
   #paused = false;
   #pumping = false;
+  /** A `conn.read` is under way (`Deno.startTls` refuses a connection with one). */
+  #reading = false;
+  #flushed: Array<() => void> | null = null;
   #readEnded = false;
   #buffer: Uint8Array | null = null;
   #offset = 0;
@@ -118,6 +121,10 @@ export class DenoStreamConn implements Conn {
   constructor(conn: DenoConn, readBuffer?: Uint8Array) {
     this.#conn = conn;
     if (readBuffer !== undefined) this.#userBuffer = readBuffer;
+    // Deno's TCP sockets start with Nagle's algorithm on (accepted ones too):
+    // a write-write-read exchange then waits ~40 ms for the peer's delayed ACK.
+    // The contract's default is no delay. (A TLS connection has no such switch.)
+    conn.setNoDelay?.(true);
   }
 
   get localAddr(): Addr {
@@ -137,6 +144,40 @@ export class DenoStreamConn implements Conn {
     return this.#conn;
   }
 
+  /**
+   * Hands the runtime connection over for a TLS upgrade (`Deno.startTls`): stops
+   * reading, waits until queued writes are out, and leaves the connection to
+   * the caller (closing this `Conn` no longer closes it). No read may be under
+   * way: pause from inside `onData`, or never attach.
+   */
+  async release(): Promise<DenoConn> {
+    if (this.#closed) {
+      throw new NetError("ERR_SOCKET_CLOSED", "the connection is closed", { syscall: "starttls" });
+    }
+    if (this.#reading) {
+      throw new NetError(
+        "EINVAL",
+        "a TLS upgrade needs a connection that is not being read: pause it from inside onData",
+        { syscall: "starttls" },
+      );
+    }
+    this.#paused = true;
+    this.#writeClosed = true;
+    if (this.#inflight !== null || this.#queue.length > 0) {
+      this.#corked = 0;
+      if (this.#inflight === null) this.#next();
+      await new Promise<void>((resolve) => (this.#flushed ??= []).push(resolve));
+    }
+    if (this.#error !== null) throw this.#error;
+    if (this.#closed) {
+      throw new NetError("ERR_SOCKET_CLOSED", "the connection closed before the upgrade", {
+        syscall: "starttls",
+      });
+    }
+    this.#closed = true;
+    return this.#conn;
+  }
+
   // ---- the promise way -------------------------------------------------------
 
   async read(into: Uint8Array): Promise<number | null> {
@@ -144,11 +185,14 @@ export class DenoStreamConn implements Conn {
     if (this.#handler !== null) {
       throw new NetError("EINVAL", "read() on a connection in handler mode", { syscall: "read" });
     }
+    this.#reading = true;
     try {
       return await this.#conn.read(into);
     } catch (error) {
       if (this.#closed) return null;
       throw toNetError(error, "read");
+    } finally {
+      this.#reading = false;
     }
   }
 
@@ -168,14 +212,12 @@ export class DenoStreamConn implements Conn {
     if (this.#closed) return;
     this.#closed = true;
     this.#writeClosed = true;
+    this.#wakeFlushed();
     try {
       this.#conn.close();
     } catch {
       // Already closed by the runtime.
     }
-    const error = new NetError("ERR_SOCKET_CLOSED", "the connection was closed", {
-      syscall: "write",
-    });
     const pending: Callback[] = [];
     if (this.#inflightCallbacks !== null) pending.push(...this.#inflightCallbacks);
     for (const callback of this.#queueCallbacks ?? []) if (callback) pending.push(callback);
@@ -185,7 +227,13 @@ export class DenoStreamConn implements Conn {
     this.#inflightCallbacks = null;
     this.#ending = null;
     this.#queued = 0;
-    if (pending.length > 0) queueMicrotask(() => callAll(pending, error));
+    if (pending.length > 0) {
+      // Made only when someone waits: an Error costs a stack trace.
+      const error = new NetError("ERR_SOCKET_CLOSED", "the connection was closed", {
+        syscall: "write",
+      });
+      queueMicrotask(() => callAll(pending, error));
+    }
   }
 
   // ---- the handler way: reading ---------------------------------------------
@@ -226,11 +274,14 @@ export class DenoStreamConn implements Conn {
       while (!this.#paused && !this.#closed) {
         const view = this.#nextView();
         let n: number | null;
+        this.#reading = true;
         try {
           n = await conn.read(view);
         } catch (error) {
           if (!this.#closed) this.#fail(toNetError(error, "read"));
           return;
+        } finally {
+          this.#reading = false;
         }
         if (this.#closed) return;
         if (n === null) {
@@ -404,11 +455,19 @@ export class DenoStreamConn implements Conn {
       return;
     }
     if (this.#corked > 0) return;
+    this.#wakeFlushed();
     if (this.#needDrain) {
       this.#needDrain = false;
       this.#handler?.onDrain();
     }
     if (this.#ending !== null && !this.#closed) this.#shutdown();
+  }
+
+  #wakeFlushed(): void {
+    const waiters = this.#flushed;
+    if (waiters === null) return;
+    this.#flushed = null;
+    for (const wake of waiters) wake();
   }
 
   #shutdown(): void {
@@ -443,6 +502,7 @@ export class DenoStreamConn implements Conn {
     this.#inflightCallbacks = null;
     this.#ending = null;
     this.#queued = 0;
+    this.#wakeFlushed();
     callAll(pending, error);
     this.#handler?.onError(error);
   }

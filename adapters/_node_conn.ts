@@ -1,4 +1,4 @@
-// The `Conn` over a `net.Socket` (and later a `tls.TLSSocket`, which is one).
+// The `Conn` over a `net.Socket` (and a `tls.TLSSocket`, which is one).
 //
 // Handler mode is Node's own socket events with one function call in between:
 // `data` chunks (fresh Buffers, always owned) go to `onData`, `socket.write` is
@@ -140,6 +140,46 @@ export class NodeConn implements Conn {
   /** The runtime socket, for a TLS upgrade (`tls.connect({ socket })`). */
   get raw(): net.Socket {
     return this.#socket;
+  }
+
+  /**
+   * Hands the socket over for a TLS upgrade (`tls.connect({ socket })`): takes
+   * wirestack's listeners off, stops reading, waits until queued writes are out,
+   * and leaves the socket to the caller (closing this `Conn` no longer closes
+   * it). Returns the bytes read and not delivered yet, which belong to the
+   * upgraded stream.
+   */
+  async release(): Promise<{ socket: net.Socket; unread: Uint8Array[] }> {
+    const socket = this.#socket;
+    if (this.#closed || socket.destroyed) {
+      throw new NetError("ERR_SOCKET_CLOSED", "the connection is closed", { syscall: "starttls" });
+    }
+    if (this.#nativeBuffer !== null) {
+      throw new NetError("EINVAL", "a connection reading into its own buffer cannot be upgraded", {
+        syscall: "starttls",
+      });
+    }
+    this.#closed = true;
+    this.#paused = true;
+    socket.pause();
+    socket.off("data", onSocketData);
+    socket.off("end", onSocketEnd);
+    socket.off("close", onSocketClose);
+    socket.off("drain", onSocketDrain);
+    const unread = this.#queue === EMPTY ? [] : this.#queue.splice(0);
+    this.#queued = 0;
+    if (socket.writableLength > 0) {
+      // A write of nothing calls back once everything before it is out.
+      await new Promise<void>((resolve) => socket.write(new Uint8Array(0), () => resolve()));
+    }
+    socket.off("error", onSocketError);
+    if (this.#error !== null) throw this.#error;
+    if (socket.destroyed) {
+      throw new NetError("ERR_SOCKET_CLOSED", "the connection closed before the upgrade", {
+        syscall: "starttls",
+      });
+    }
+    return { socket, unread };
   }
 
   // ---- events from the socket ----------------------------------------------------

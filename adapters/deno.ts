@@ -1,6 +1,8 @@
 /**
  * The Deno adapter: binds the transport contract to `Deno.listen`,
- * `Deno.connect` (TCP and Unix) and `Deno.listenDatagram` (UDP, unstable net),
+ * `Deno.connect` (TCP and Unix), `Deno.listenTls`, `Deno.connectTls` and
+ * `Deno.startTls` (TLS, see `_deno_tls.ts` for what they cannot do) and
+ * `Deno.listenDatagram` (UDP, unstable net),
  * falling back to Deno's `node:dgram` when `Deno.listenDatagram` is absent
  * (a program run without `--unstable-net`). Reads go straight into the caller's
  * buffer with `conn.read(buffer)` (Deno's `readable` stream is about 3x slower).
@@ -12,6 +14,7 @@ import { formatTarget } from "./_addr.ts";
 import { deno, type DenoApi, type DenoListener } from "./_deno_api.ts";
 import { DenoStreamConn, toAddr } from "./_deno_conn.ts";
 import { DenoDatagramSocket } from "./_deno_datagram.ts";
+import { connectDenoTls, denoTlsFeatures, listenDenoTls, startDenoTls } from "./_deno_tls.ts";
 import { systemLookup } from "./_lookup.ts";
 import { NetError, toNetError } from "./errors.ts";
 import type {
@@ -22,8 +25,11 @@ import type {
   DatagramSocket,
   Listener,
   ListenOptions,
+  ListenTlsOptions,
   LookupAddress,
   LookupOptions,
+  TlsClientOptions,
+  TlsListener,
   Transport,
   TransportFeatures,
   UnixOptions,
@@ -107,6 +113,7 @@ const features: TransportFeatures = {
   },
   ipv6Only: false,
   keepAliveDelay: false,
+  tls: denoTlsFeatures,
 };
 
 /**
@@ -230,5 +237,17 @@ export const denoTransport: Transport = {
     } catch (error) {
       throw toNetError(error, "bind", target);
     }
+  },
+
+  listenTls(options: ListenTlsOptions): Promise<TlsListener> {
+    return listenDenoTls(options);
+  },
+
+  connectTls(options: ConnectOptions & TlsClientOptions): Promise<Conn> {
+    return connectDenoTls(options);
+  },
+
+  startTls(conn: Conn, options: TlsClientOptions & { unread?: Uint8Array[] }): Promise<Conn> {
+    return startDenoTls(conn, options);
   },
 };

@@ -1,6 +1,6 @@
 /**
  * The Node adapter: binds the transport contract to `node:net` (TCP and Unix
- * sockets) and `node:dgram` (UDP).
+ * sockets), `node:dgram` (UDP) and `node:tls` (TLS, loaded on first use).
  *
  * In handler mode a connection is Node's own socket events with one call in
  * between; the promise way (`read(into)`) keeps a short queue of chunks, pausing
@@ -12,87 +12,34 @@
  */
 
 import * as net from "node:net";
-import { familyOf, formatTarget } from "./_addr.ts";
+import { formatTarget } from "./_addr.ts";
 import { systemLookup } from "./_lookup.ts";
 import { NodeConn, onSocketRead } from "./_node_conn.ts";
+import { NodeListener } from "./_node_listener.ts";
 import { bindNodeDatagram } from "./_node_datagram.ts";
 import { NetError, toNetError } from "./errors.ts";
 import type {
-  Addr,
   Conn,
   ConnectOptions,
   DatagramOptions,
   DatagramSocket,
   Listener,
   ListenOptions,
+  ListenTlsOptions,
   LookupAddress,
   LookupOptions,
+  TlsClientOptions,
+  TlsListener,
   Transport,
   UnixOptions,
 } from "./types.ts";
 
-/** A `Listener` over a `net.Server`. */
-class NodeListener implements Listener {
-  readonly addr: Addr;
-  readonly #server: net.Server;
-  readonly #backlog: net.Socket[] = [];
-  readonly #unixPath: string | undefined;
-  #waiters: Array<(conn: Conn | null) => void> = [];
-  #closed = false;
+type NodeTls = typeof import("./_node_tls.ts");
+let nodeTls: Promise<NodeTls> | undefined;
 
-  constructor(server: net.Server, unixPath?: string) {
-    this.#server = server;
-    this.#unixPath = unixPath;
-    if (unixPath !== undefined) {
-      this.addr = { transport: "unix", path: unixPath };
-    } else {
-      const address = server.address() as net.AddressInfo;
-      this.addr = {
-        transport: "tcp",
-        hostname: address.address,
-        port: address.port,
-        family: familyOf(address.address),
-      };
-    }
-    server.on("connection", (socket: net.Socket) => {
-      const waiter = this.#waiters.shift();
-      if (waiter !== undefined) waiter(this.#wrap(socket));
-      else this.#backlog.push(socket);
-    });
-    // Accept errors (EMFILE and the like) must not crash the process; the
-    // listener keeps accepting once the condition passes.
-    server.on("error", () => {});
-  }
-
-  #wrap(socket: net.Socket): Conn {
-    return this.#unixPath === undefined
-      ? new NodeConn(socket)
-      : new NodeConn(socket, { local: this.#unixPath, remote: "" });
-  }
-
-  accept(): Promise<Conn | null> {
-    const socket = this.#backlog.shift();
-    if (socket !== undefined) return Promise.resolve(this.#wrap(socket));
-    if (this.#closed) return Promise.resolve(null);
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#server.close();
-    for (const socket of this.#backlog.splice(0)) socket.destroy();
-    for (const waiter of this.#waiters.splice(0)) waiter(null);
-  }
-
-  setRef(ref: boolean): void {
-    if (ref) this.#server.ref();
-    else this.#server.unref();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<Conn> {
-    for (let conn = await this.accept(); conn !== null; conn = await this.accept()) yield conn;
-  }
+/** `node:tls` is loaded on first use: programs without TLS never load it. */
+function loadTls(): Promise<NodeTls> {
+  return nodeTls ??= import("./_node_tls.ts");
 }
 
 function aborted(target: string, signal: AbortSignal): NetError {
@@ -113,7 +60,17 @@ function listenServer(
     server.once("error", onError);
     listen(server, () => {
       server.off("error", onError);
-      resolve(new NodeListener(server, unixPath));
+      resolve(
+        new NodeListener(
+          server,
+          "connection",
+          (socket) =>
+            unixPath === undefined
+              ? new NodeConn(socket)
+              : new NodeConn(socket, { local: unixPath, remote: "" }),
+          unixPath,
+        ),
+      );
     });
   });
 }
@@ -178,6 +135,18 @@ export const nodeTransport: Transport = {
     multicastInterface: true,
     ipv6Only: true,
     keepAliveDelay: true,
+    tls: {
+      versionAndCipher: true,
+      peerCertificates: true,
+      versionLimits: true,
+      sni: true,
+      certificateReload: true,
+      clientCertificates: true,
+      clientCertificate: true,
+      startTlsClientCertificate: true,
+      disableVerification: true,
+      caReplacesRoots: true,
+    },
   },
 
   listen(options: ListenOptions): Promise<Listener> {
@@ -240,5 +209,17 @@ export const nodeTransport: Transport = {
 
   bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
     return bindNodeDatagram(options);
+  },
+
+  async listenTls(options: ListenTlsOptions): Promise<TlsListener> {
+    return (await loadTls()).listenNodeTls(options);
+  },
+
+  async connectTls(options: ConnectOptions & TlsClientOptions): Promise<Conn> {
+    return (await loadTls()).connectNodeTls(options);
+  },
+
+  async startTls(conn: Conn, options: TlsClientOptions & { unread?: Uint8Array[] }): Promise<Conn> {
+    return (await loadTls()).startNodeTls(conn, options);
   },
 };

@@ -43,18 +43,150 @@ export interface UnixAddr {
 /** Any endpoint address a socket can have. */
 export type Addr = NetAddr | UnixAddr;
 
-/** What a TLS connection negotiated. Fields a runtime cannot report are absent. */
+/** A TLS protocol version wirestack speaks (TLS 1.0 and 1.1 are never offered). */
+export type TlsVersion = "TLSv1.2" | "TLSv1.3";
+
+/**
+ * What a TLS connection negotiated. Fields a runtime cannot report are absent
+ * (Deno's native TLS reports the ALPN protocol and the server name only).
+ */
 export interface TlsInfo {
   /** The ALPN protocol the peers agreed on, or `null` when none was. */
-  alpnProtocol: string | null;
+  readonly alpnProtocol: string | null;
   /** The protocol version, such as `"TLSv1.3"`, when the runtime reports it. */
-  protocol?: string;
-  /** The cipher suite name, when the runtime reports it. */
-  cipher?: string;
-  /** The peer's certificate chain in DER form, leaf first, when the runtime reports it. */
-  peerCertificates?: Uint8Array[];
-  /** The server name the client asked for (SNI), when known. */
+  readonly protocol?: string;
+  /** The cipher suite's IANA name (`"TLS_AES_128_GCM_SHA256"`), when the runtime reports it. */
+  readonly cipher?: string;
+  /**
+   * The peer's certificates in DER form, leaf first, as the peer sent them (a
+   * server's chain; a client's certificate), when the runtime reports them.
+   * Empty when the peer sent none.
+   */
+  readonly peerCertificates?: readonly Uint8Array[];
+  /** The server name the client asked for (SNI): the client's own on the client side. */
+  readonly servername?: string;
+  /**
+   * Whether the runtime verified the peer's certificate: always `true` on a
+   * client that verifies; `false` with verification off or, on a server, for a
+   * client certificate that was requested, not required, and did not verify.
+   */
+  readonly authorized: boolean;
+  /** Why `authorized` is `false` (the runtime's words), when it is. */
+  readonly authorizationError?: string;
+}
+
+/** A certificate chain and its private key, PEM. */
+export interface TlsCertifiedKey {
+  /** The certificate chain (PEM), leaf first; every certificate in it is sent. */
+  cert: string;
+  /** The private key (PEM: PKCS#8, PKCS#1 or SEC1), unencrypted. */
+  key: string;
+}
+
+/** Options every TLS endpoint has. */
+export interface TlsCommonOptions {
+  /** Application protocols (ALPN) in order of preference; absent: no ALPN. */
+  alpnProtocols?: string[];
+  /** The lowest version accepted (default `"TLSv1.2"`). */
+  minVersion?: TlsVersion;
+  /** The highest version offered (default `"TLSv1.3"`). */
+  maxVersion?: TlsVersion;
+  /**
+   * Milliseconds a handshake may take before the connection is closed with
+   * `ERR_TLS_HANDSHAKE_TIMEOUT` (default 30,000).
+   */
+  handshakeTimeout?: number;
+}
+
+/** Options of a TLS client handshake ({@linkcode Transport.connectTls}, {@linkcode Transport.startTls}). */
+export interface TlsClientOptions extends TlsCommonOptions {
+  /**
+   * The server name sent (SNI) and checked against the certificate. Default:
+   * the host name connected to, or none (and the IP address checked) when that
+   * is an IP address.
+   */
   servername?: string;
+  /**
+   * Trust anchors (PEM; bundles allowed). On Node they replace the default
+   * roots; Deno's native TLS adds them to its roots (see the README).
+   */
+  ca?: string[];
+  /** A client certificate (mutual TLS). */
+  cert?: string;
+  /** The client certificate's key. */
+  key?: string;
+  /**
+   * `"default"` (the default): the runtime verifies the chain against the
+   * roots and the host name, and a failure ends the handshake. `"none"`: no
+   * verification at all (the caller must verify `tls.peerCertificates` itself;
+   * `tls.authorized` says what the runtime would have decided).
+   */
+  verify?: "default" | "none";
+  /** Aborts the handshake (and closes the connection). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@linkcode Transport.listenTls}. */
+export interface ListenTlsOptions extends ListenOptions, TlsCommonOptions, TlsCertifiedKey {
+  /**
+   * Chooses the certificate for the name a client asked for (SNI), per
+   * handshake; `undefined` (or no callback) means the default `cert`/`key`.
+   * Called with the lower-case name; not called when the client sent none.
+   */
+  sni?: (servername: string) => TlsCertifiedKey | undefined;
+  /** Asks clients for a certificate (mutual TLS; default `false`). */
+  requestCert?: boolean;
+  /**
+   * With `requestCert`: refuses clients without a certificate that verifies
+   * against `ca` (default `true`). With `false`, such clients are accepted with
+   * `tls.authorized` `false`.
+   */
+  rejectUnauthorized?: boolean;
+  /** Trust anchors for client certificates (PEM). */
+  ca?: string[];
+  /** The most handshakes under way at once; further connections wait in the accept queue (default 1024). */
+  maxPendingHandshakes?: number;
+  /**
+   * Called when a client's handshake fails (garbage, a refused certificate, no
+   * common version or protocol, a timeout). The listener goes on accepting.
+   */
+  onHandshakeError?(error: NetError, remote: Addr): void;
+}
+
+/** A listener whose connections are TLS, handed out once their handshake is done. */
+export interface TlsListener extends Listener {
+  /**
+   * Replaces the default certificate for handshakes from now on (no restart).
+   * Throws `ENOTSUP` where the runtime cannot (`features.tls.certificateReload`).
+   */
+  setCertificate(certified: TlsCertifiedKey): void;
+}
+
+/** What a runtime's native TLS can do (see the README's feature table). */
+export interface TlsFeatures {
+  /** `tls.protocol` and `tls.cipher` are reported. */
+  versionAndCipher: boolean;
+  /** `tls.peerCertificates` are reported. */
+  peerCertificates: boolean;
+  /** `minVersion` and `maxVersion` other than TLS 1.2 to 1.3. */
+  versionLimits: boolean;
+  /** A server chooses its certificate by SNI (`sni`). */
+  sni: boolean;
+  /**
+   * A listening server takes new certificates (`setCertificate`, and `sni`
+   * answers that change): Deno caches the first answer per server name.
+   */
+  certificateReload: boolean;
+  /** A server requests and verifies client certificates (`requestCert`). */
+  clientCertificates: boolean;
+  /** A client presents a certificate (`cert`/`key` in `connectTls`). */
+  clientCertificate: boolean;
+  /** `startTls` presents a client certificate too. */
+  startTlsClientCertificate: boolean;
+  /** A client's `verify: "none"`. */
+  disableVerification: boolean;
+  /** A client's `ca` replaces the default roots (`false`: it is added to them). */
+  caReplacesRoots: boolean;
 }
 
 /**
@@ -96,10 +228,10 @@ export interface AttachOptions {
 }
 
 /**
- * A connected, bidirectional byte stream (TCP, Unix or, later, TLS).
+ * A connected, bidirectional byte stream (TCP, Unix or TLS).
  *
- * Implementations are open to a TLS variant: `tls` is set on TLS connections and
- * everything else stays the same, so code above the adapters works on both.
+ * A TLS connection is the same object with `tls` set: bytes in and out are the
+ * plaintext, so code above the adapters works on both.
  */
 export interface Conn {
   /** The local end of the connection. */
@@ -307,6 +439,8 @@ export interface TransportFeatures {
   ipv6Only: boolean;
   /** The delay before the first keep-alive probe can be set. */
   keepAliveDelay: boolean;
+  /** What TLS can do here. */
+  tls: TlsFeatures;
 }
 
 /** A runtime's socket API behind one shape. */
@@ -331,4 +465,23 @@ export interface Transport {
   lookup(hostname: string, options?: LookupOptions): Promise<LookupAddress[]>;
   /** Binds a UDP socket. Rejects with a `NetError` (`EADDRINUSE` ...). */
   bindDatagram(options: DatagramOptions): Promise<DatagramSocket>;
+  /**
+   * Opens a TLS listener. Rejects with a `NetError` (`EADDRINUSE`, `ENOTSUP` for
+   * an option the runtime's TLS cannot honour, `EINVAL` for a bad certificate or key).
+   */
+  listenTls(options: ListenTlsOptions): Promise<TlsListener>;
+  /**
+   * Opens a TCP connection and runs a TLS client handshake over it; resolves
+   * once the handshake is done (with `tls` set). Rejects with a `NetError`
+   * (`ECONNREFUSED`, `ERR_TLS_CERT_UNTRUSTED`, `ENOTSUP` ...).
+   */
+  connectTls(options: ConnectOptions & TlsClientOptions): Promise<Conn>;
+  /**
+   * Runs a TLS client handshake over a connection of this transport and
+   * resolves to the TLS connection that replaces it. `conn` must not be read
+   * (never attached, or paused from inside `onData`); writes queued on it are
+   * sent first. `unread` are bytes already read from `conn` that belong to the
+   * TLS stream (Node takes them; Deno cannot: `ENOTSUP`).
+   */
+  startTls(conn: Conn, options: TlsClientOptions & { unread?: Uint8Array[] }): Promise<Conn>;
 }

@@ -389,12 +389,12 @@ export class Emitter<Events extends EventMap<Events>> extends EventTarget {
    * console.assert(emitter.eventNames().join() === "tick");
    * ```
    */
-  eventNames(): Array<keyof Events & string> {
+  eventNames(): string[] {
     const names = new Set<string>();
     const events = this.#events ?? [];
     for (let i = 0; i < events.length; i += 2) names.add(events[i] as string);
     for (const type of this.#dom?.keys() ?? []) names.add(type);
-    return [...names] as Array<keyof Events & string>;
+    return [...names];
   }
 
   /**

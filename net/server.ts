@@ -6,12 +6,15 @@
  */
 
 import {
+  type Conn,
   type Listener,
+  type ListenOptions,
   NetError,
   type Transport,
   transport as runtimeTransport,
+  type UnixOptions,
 } from "../adapters/mod.ts";
-import { Emitter } from "./emitter.ts";
+import { Emitter, type EventMap } from "./emitter.ts";
 import { type AddressInfo, Socket } from "./socket.ts";
 import { nextTurn } from "./_timers.ts";
 
@@ -100,8 +103,10 @@ const ACCEPT_RETRY_MS = 50;
  * console.log(server.address()); // { address: "127.0.0.1", family: "IPv4", port: ... }
  * server.close();
  * ```
+ *
+ * @typeParam E the event map, for subclasses that add events (a TLS server)
  */
-export class Server extends Emitter<ServerEvents> {
+export class Server<E extends ServerEvents & EventMap<E> = ServerEvents> extends Emitter<E> {
   /** New connections past this many open ones are dropped (default: no limit). */
   maxConnections: number | undefined;
 
@@ -125,7 +130,7 @@ export class Server extends Emitter<ServerEvents> {
     super();
     this.#options = options;
     this.#transport = options.transport ?? runtimeTransport;
-    if (onConnection !== undefined) this.on("connection", onConnection);
+    if (onConnection !== undefined) this.#self.on("connection", onConnection);
   }
 
   /**
@@ -204,7 +209,7 @@ export class Server extends Emitter<ServerEvents> {
         syscall: "listen",
       });
     }
-    if (onListening !== undefined) this.once("listening", onListening);
+    if (onListening !== undefined) this.#self.once("listening", onListening);
     this.#starting = true;
     this.#closing = false;
     this.#closeEmitted = false;
@@ -223,7 +228,7 @@ export class Server extends Emitter<ServerEvents> {
           if (signal.aborted) this.close();
           else signal.addEventListener("abort", () => this.close(), { once: true });
         }
-        this.emit("listening");
+        this.#self.emit("listening");
         this.#accepting = true;
         this.#acceptLoop(listener).finally(() => {
           // The system socket is gone only once the pending accept has ended
@@ -235,7 +240,7 @@ export class Server extends Emitter<ServerEvents> {
       (error: unknown) => {
         this.#starting = false;
         const netError = error as Error;
-        if (!this.emit("error", netError)) {
+        if (!this.#self.emit("error", netError)) {
           queueMicrotask(() => {
             throw netError;
           });
@@ -246,10 +251,9 @@ export class Server extends Emitter<ServerEvents> {
   }
 
   async #bind(options: ServerListenOptions, port: number): Promise<Listener> {
-    const transport = this.#transport;
-    if (options.path !== undefined) return await transport.listenUnix({ path: options.path });
+    if (options.path !== undefined) return await this.openListener({ path: options.path });
     const listen = (hostname: string) =>
-      transport.listen({
+      this.openListener({
         port,
         hostname,
         ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
@@ -277,7 +281,7 @@ export class Server extends Emitter<ServerEvents> {
         conn = await listener.accept();
       } catch (error) {
         // EMFILE and the like: report, wait a little, go on accepting.
-        this.emit("error", error as Error);
+        this.#self.emit("error", error as Error);
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
         if (this.#listener !== listener) return;
         continue;
@@ -287,7 +291,7 @@ export class Server extends Emitter<ServerEvents> {
         const local = conn.localAddr;
         const remote = conn.remoteAddr;
         conn.close();
-        this.emit(
+        this.#self.emit(
           "drop",
           local.transport === "unix" || remote.transport === "unix" ? {} : {
             localAddress: local.hostname,
@@ -299,19 +303,56 @@ export class Server extends Emitter<ServerEvents> {
         );
         continue;
       }
-      const socket = new Socket({
-        conn,
-        allowHalfOpen: options.allowHalfOpen ?? false,
-        noDelay: options.noDelay ?? true,
-        keepAlive: options.keepAlive ?? false,
-        keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
-        transport: this.#transport,
-      });
+      const socket = this.createSocket(conn, options);
       this.#connections++;
       socket.on("close", onSocketClose);
       if (options.pauseOnConnect) socket.pause();
-      this.emit("connection", socket);
+      this.accepted(socket);
     }
+  }
+
+  /**
+   * Opens the listener `listen()` asks for: TCP, or a Unix domain socket with
+   * `path`. Subclasses (TLS) open theirs.
+   *
+   * @param options the address, and the adapter's listen options
+   * @returns the listener
+   */
+  protected openListener(options: ListenOptions | UnixOptions): Promise<Listener> {
+    const transport = this.#transport;
+    return "path" in options ? transport.listenUnix(options) : transport.listen(options);
+  }
+
+  /**
+   * Makes the socket of an accepted connection.
+   *
+   * @param conn the accepted connection
+   * @param options the server's options
+   * @returns the socket
+   */
+  protected createSocket(conn: Conn, options: ServerOptions): Socket {
+    return new Socket({
+      conn,
+      allowHalfOpen: options.allowHalfOpen ?? false,
+      noDelay: options.noDelay ?? true,
+      keepAlive: options.keepAlive ?? false,
+      keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
+      transport: this.#transport,
+    });
+  }
+
+  /**
+   * Announces an accepted socket: emits `connection`. Subclasses add their own events.
+   *
+   * @param socket the new socket
+   */
+  protected accepted(socket: Socket): void {
+    this.#self.emit("connection", socket);
+  }
+
+  /** The adapter this server listens with. */
+  protected get transport(): Transport {
+    return this.#transport;
   }
 
   /** One listener for every socket's `close` (no closure per connection). */
@@ -326,7 +367,7 @@ export class Server extends Emitter<ServerEvents> {
       this.#accepting
     ) return;
     this.#closeEmitted = true;
-    nextTurn(() => this.emit("close"));
+    nextTurn(() => this.#self.emit("close"));
   }
 
   /**
@@ -352,7 +393,7 @@ export class Server extends Emitter<ServerEvents> {
       }
       return this;
     }
-    if (callback !== undefined) this.once("close", () => callback());
+    if (callback !== undefined) this.#self.once("close", () => callback());
     this.#closing = true;
     const listener = this.#listener;
     this.#listener = null;
@@ -431,6 +472,16 @@ export class Server extends Emitter<ServerEvents> {
     this.#ref = true;
     this.#listener?.setRef(true);
     return this;
+  }
+
+  /** The adapter listener while listening (for subclasses: a TLS server reloads certificates on it). */
+  protected get listener(): Listener | null {
+    return this.#listener;
+  }
+
+  /** This server typed with its own events, for emitting them whatever `E` is. */
+  get #self(): Emitter<ServerEvents> {
+    return this as unknown as Emitter<ServerEvents>;
   }
 }
 

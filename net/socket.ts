@@ -158,20 +158,22 @@ let socketOnError: (socket: Socket, error: NetError) => void;
 
 class Bridge implements ConnHandler {
   readonly socket: Socket;
+  /** Set once the socket gave its connection away (`release()`): nothing more reaches it. */
+  released = false;
   constructor(socket: Socket) {
     this.socket = socket;
   }
   onData(chunk: Uint8Array): void {
-    socketOnData(this.socket, chunk);
+    if (!this.released) socketOnData(this.socket, chunk);
   }
   onEnd(): void {
-    socketOnEnd(this.socket);
+    if (!this.released) socketOnEnd(this.socket);
   }
   onDrain(): void {
-    socketOnDrain(this.socket);
+    if (!this.released) socketOnDrain(this.socket);
   }
   onError(error: NetError): void {
-    socketOnError(this.socket, error);
+    if (!this.released) socketOnError(this.socket, error);
   }
 }
 
@@ -334,28 +336,46 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     maybeListener?: () => void,
   ): this {
     const [options, onConnect] = connectArguments(target, hostOrListener, maybeListener);
+    const where = options.path ?? `${options.host ?? "localhost"}:${options.port}`;
+    this.establish((signal) => this.openConn(options, signal), where, options.connectTimeout);
+    if (onConnect !== undefined) this.#self.once("connect", onConnect);
+    return this;
+  }
+
+  /**
+   * Runs `open` as this socket's connection attempt: the socket is `connecting`
+   * meanwhile (writes wait), then takes the connection and emits `connect` (see
+   * {@linkcode Socket.connected}), or is destroyed with the error. For
+   * subclasses that open their connection another way (a TLS upgrade).
+   *
+   * @param open opens the connection; must honour `signal`
+   * @param where the peer, for error messages
+   * @param timeoutMs gives up with `ETIMEDOUT` after this many milliseconds
+   */
+  protected establish(
+    open: (signal: AbortSignal) => Promise<Conn>,
+    where: string,
+    timeoutMs?: number,
+  ): void {
     if (this.#is(CONNECTING) || this.#conn !== null) {
       throw new NetError("EINVAL", "connect() on a socket that is connecting or connected", {
         syscall: "connect",
       });
     }
     if (this.#is(DESTROYED)) throw closedError("connect");
-    if (onConnect !== undefined) this.#self.once("connect", onConnect);
     this.#set(CONNECTING, true);
     const controller = this.#connectController = new AbortController();
     let timer: Timer | undefined;
-    if (options.connectTimeout !== undefined && options.connectTimeout > 0) {
-      const ms = options.connectTimeout;
-      const where = options.path ?? `${options.host ?? "localhost"}:${options.port}`;
+    if (timeoutMs !== undefined && timeoutMs > 0) {
       timer = setTimeout(() => {
         controller.abort(
-          new NetError("ETIMEDOUT", `connect ${where} timed out after ${ms} ms`, {
+          new NetError("ETIMEDOUT", `connect ${where} timed out after ${timeoutMs} ms`, {
             syscall: "connect",
           }),
         );
-      }, ms);
+      }, timeoutMs);
     }
-    this.#open(options, controller.signal).then(
+    open(controller.signal).then(
       (conn) => {
         clearTimeout(timer);
         this.#connectController = null;
@@ -366,8 +386,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
         this.#set(CONNECTING, false);
         this.#setConn(conn);
         this.#flushPending();
-        this.#self.emit("connect");
-        this.#self.emit("ready");
+        this.connected();
       },
       (error: unknown) => {
         clearTimeout(timer);
@@ -375,10 +394,27 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
         if (!this.#is(DESTROYED)) this.destroy(error as Error);
       },
     );
-    return this;
   }
 
-  #open(options: SocketConnectOptions, signal: AbortSignal): Promise<Conn> {
+  /**
+   * Called once a connection attempt succeeded and the socket took the
+   * connection: emits `connect` and `ready`. Subclasses add their own events.
+   */
+  protected connected(): void {
+    this.#self.emit("connect");
+    this.#self.emit("ready");
+  }
+
+  /**
+   * Opens the connection `connect()` asks for: a Unix socket, or TCP to the
+   * first address of the host that answers (Happy Eyeballs). Subclasses (TLS)
+   * run their handshake over it.
+   *
+   * @param options where to connect, and how
+   * @param signal aborts the attempt
+   * @returns the connection
+   */
+  protected openConn(options: SocketConnectOptions, signal: AbortSignal): Promise<Conn> {
     const transport = this.#transport;
     if (options.path !== undefined) return transport.connectUnix({ path: options.path, signal });
     const port = options.port;
@@ -544,27 +580,28 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
     else conn.resume();
   }
 
-  /** Hands the read-ahead bytes to `data` listeners (or the stream), then the end. */
+  /**
+   * Hands the read-ahead bytes to `data` listeners (or the stream), then the
+   * end. Chunks leave `#buffer` one at a time, so that a listener that pauses
+   * (or takes the connection away) leaves the rest in place.
+   */
   #drainBuffer(): void {
     const buffer = this.#buffer;
-    this.#buffer = null;
-    this.#buffered = 0;
     if (buffer !== null) {
-      for (let i = 0; i < buffer.length; i++) {
+      while (buffer.length > 0 && this.#buffer === buffer) {
         if (this.#is(DESTROYED)) return;
         if (this.#flowing !== true && this.#controller === null) {
           // Paused again by a listener: keep the rest.
-          const rest = buffer.slice(i);
-          this.#buffer = rest;
-          this.#buffered = rest.reduce((sum, chunk) => sum + chunk.length, 0);
           this.#set(DRAINING, false);
           this.#updateReading();
           return;
         }
-        const chunk = buffer[i];
+        const chunk = buffer.shift() as Uint8Array;
+        this.#buffered -= chunk.length;
         this.#controller?.enqueue(chunk);
         if (this.#flowing === true) this.#self.emit("data", chunk);
       }
+      if (this.#buffer === buffer && buffer.length === 0) this.#buffer = null;
     }
     this.#set(DRAINING, false);
     if (this.#is(END_PENDING) && !this.#is(DESTROYED)) this.#deliverEnd();
@@ -1050,11 +1087,54 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
   }
 
   /**
+   * Takes the connection away from this socket, for a protocol upgrade
+   * (STARTTLS, TLS through a proxy tunnel): reading stops at once, read-ahead
+   * included, and the bytes read but not delivered yet are handed over with
+   * the connection. Call it from inside a `data` listener (on the chunk that
+   * ends the plaintext part) or before any byte arrived: a read already under
+   * way cannot be taken back (Deno then refuses the upgrade with `EINVAL`).
+   * The socket is left destroyed, without closing the connection, and emits
+   * `close`; writes made before are sent first by the upgrade.
+   *
+   * @returns the connection and the unread bytes, oldest first
+   *
+   * @example A STARTTLS-style upgrade
+   * ```ts ignore
+   * import { transport } from "../adapters/mod.ts";
+   *
+   * socket.once("data", () => {
+   *   const { conn, unread } = socket.release();
+   *   transport.startTls(conn, { servername: "mail.example", unread }).then(useTls);
+   * });
+   * ```
+   */
+  release(): { conn: Conn; unread: Uint8Array[] } {
+    const conn = this.#conn;
+    if (conn === null || this.#is(DESTROYED)) {
+      throw new NetError("EINVAL", "release() needs a connected socket", { syscall: "release" });
+    }
+    conn.pause();
+    if (this.#bridge !== null) this.#bridge.released = true;
+    const unread = this.#buffer ?? [];
+    this.#buffer = null;
+    this.#buffered = 0;
+    this.#set(END_PENDING, false);
+    this.#conn = null;
+    this.destroy();
+    return { conn, unread };
+  }
+
+  /**
    * The adapter connection under this socket (`null` before it connects): for
    * layers that need the transport itself, such as a TLS upgrade.
    */
   get conn(): Conn | null {
     return this.#conn;
+  }
+
+  /** The adapter this socket connects with. */
+  get transport(): Transport {
+    return this.#transport;
   }
 
   /** This socket typed with its own events, for emitting them whatever `E` is. */

@@ -39,7 +39,7 @@ import {
   stringOption,
   UsageError,
 } from "../_command.ts";
-import { dataDirectory, devCaDirectory, fileDevCaStore } from "../_data_dir.ts";
+import { dataDirectory, devCaDirectory, fileDevCaStore } from "../../tls/dev_ca_store.ts";
 import { certificateText, requestText, toJson } from "./_cert_text.ts";
 
 const HELP = `usage: wirestack cert <subcommand> [options]
