@@ -1,0 +1,472 @@
+// The HTTP/1.1 fuzz targets (see tests/_fuzz.ts): generated valid traffic must
+// parse to what the grammar wrote, whole or cut anywhere, through
+// `parseMessages` and through the streaming `Connection`; mutated and random
+// traffic must fail only with an `HttpError` (never a throw from
+// `parseMessages`, never an INTERNAL_ERROR), the same way however it is cut;
+// limits must hold and a connection must never buffer past them.
+
+import assert from "node:assert/strict";
+import {
+  Connection,
+  HTTP_ERROR_STATUS,
+  HttpError,
+  type ParsedMessage,
+  parseMessages,
+  type ParseOptions,
+  type ParseResult,
+} from "../../../protocols/http1/mod.ts";
+import {
+  byteByByte,
+  concatBytes,
+  cutAt,
+  cutsArbitrary,
+  fc,
+  type FuzzTarget,
+  latin1Bytes,
+  mutate,
+  mutationsArbitrary,
+  property,
+} from "../../_fuzz.ts";
+import { latin1, type Snapshot, snapshot } from "./_split.ts";
+import {
+  HTTP_DICTIONARY,
+  requestTraffic,
+  responseTraffic,
+  type Traffic,
+  wireBytes,
+} from "./_grammar_arbitraries.ts";
+
+type Kind = "request" | "response";
+
+/** Parses, failing the property if `parseMessages` throws. */
+function parse(
+  kind: Kind,
+  input: Uint8Array | Uint8Array[],
+  options?: ParseOptions,
+): ParseResult<ParsedMessage> {
+  try {
+    return parseMessages(kind, input, options);
+  } catch (error) {
+    throw new assert.AssertionError({ message: `parseMessages threw: ${String(error)}` });
+  }
+}
+
+/** The error is a typed HttpError with a known code, its status, and an offset inside the input. */
+export function checkError(error: unknown, inputLength: number): void {
+  if (error === null) return;
+  assert.ok(error instanceof HttpError, `not an HttpError: ${String(error)}`);
+  assert.ok(error.code in HTTP_ERROR_STATUS, `unknown code ${error.code}`);
+  assert.notEqual(error.code, "INTERNAL_ERROR", error.message);
+  assert.equal(error.status, HTTP_ERROR_STATUS[error.code]);
+  if (error.offset !== undefined) {
+    assert.ok(
+      Number.isInteger(error.offset) && error.offset >= 0 && error.offset <= inputLength,
+      `offset ${error.offset} outside an input of ${inputLength} bytes`,
+    );
+  }
+}
+
+function checkResult(result: ParseResult<ParsedMessage>, inputLength: number): Snapshot {
+  checkError(result.error, inputLength);
+  assert.ok(result.rest.length <= inputLength);
+  for (const message of result.messages) assert.ok(message.body instanceof Uint8Array);
+  return snapshot(result);
+}
+
+function sameSnapshot(a: Snapshot, b: Snapshot, what: string): void {
+  if (JSON.stringify(a) !== JSON.stringify(b)) assert.deepEqual(a, b, what);
+}
+
+/**
+ * Parses `data` whole, cut at `cuts`, and (when short) byte by byte; all three
+ * must agree and be well-formed. Returns the snapshot.
+ */
+function parseEveryWay(kind: Kind, data: Uint8Array, cuts: number[], options?: ParseOptions) {
+  const whole = checkResult(parse(kind, data, options), data.length);
+  const pieces = cutAt(data, cuts);
+  sameSnapshot(
+    checkResult(parse(kind, pieces, options), data.length),
+    whole,
+    `cut into ${pieces.map((p) => p.length).join("+")} bytes`,
+  );
+  if (data.length <= 2048) {
+    sameSnapshot(
+      checkResult(parse(kind, byteByByte(data), options), data.length),
+      whole,
+      "byte by byte",
+    );
+  }
+  return whole;
+}
+
+// ---------------------------------------------------------------- Connection
+
+/** What a streaming Connection read, and the most it buffered between reads. */
+interface Trace {
+  events: string[];
+  maxBuffered: number;
+}
+
+/**
+ * Feeds `pieces` to a Connection as a server (answering each request at once)
+ * or as a client (sending the next request after each response). The caller's
+ * buffer is reused: each piece is copied into it and overwritten once the
+ * connection said `need-data`, so a kept reference to borrowed bytes shows.
+ */
+export function connectionTrace(
+  role: "server" | "client",
+  pieces: Uint8Array[],
+  options: ParseOptions = {},
+): Trace {
+  const { requestMethod, ...limits } = options;
+  const methods = requestMethod === undefined
+    ? ["GET"]
+    : typeof requestMethod === "string"
+    ? [requestMethod]
+    : requestMethod;
+  const http = new Connection(role, limits);
+  const events: string[] = [];
+  let maxBuffered = 0;
+  let sent = 0;
+  let body = "";
+  const sendRequest = () => {
+    const m = methods[Math.min(sent, methods.length - 1)];
+    sent++;
+    http.sendMessage(
+      m === "CONNECT" ? { method: m, target: "a:1", headers: [["Host", "a:1"]] } : {
+        method: m,
+        target: "/",
+        headers: [["Host", "a"], ["Upgrade", "websocket"], ["Connection", "upgrade"]],
+      },
+    );
+  };
+  const typed = (error: unknown): string => {
+    checkError(error, Infinity);
+    return `error ${(error as HttpError).code}@${(error as HttpError).offset}`;
+  };
+  if (role === "client") sendRequest();
+  // the bytes after a protocol switch (set by drain(), read below)
+  const after: { switched: string | null } = { switched: null };
+  /** Reads events until the connection needs data (true) or stops (false). */
+  const drain = (): boolean => {
+    for (;;) {
+      let event;
+      try {
+        event = http.nextEvent();
+      } catch (error) {
+        events.push(typed(error));
+        return false;
+      }
+      switch (event.type) {
+        case "need-data":
+          return true;
+        case "paused":
+          if (role === "server" && http.ourState === "SEND_RESPONSE") {
+            try {
+              http.sendMessage({ status: 200 }, new Uint8Array(0));
+            } catch (error) {
+              events.push(`answer ${typed(error)}`);
+              return false;
+            }
+            events.push("answered");
+            continue;
+          }
+          if (http.theirState === "SWITCHED_PROTOCOL") {
+            // the rest of the stream belongs to the new protocol: collect it
+            after.switched = latin1(http.takeTrailingData());
+            return false;
+          }
+          events.push(`paused ${http.ourState}/${http.theirState}`);
+          return false;
+        case "data":
+          body += latin1(event.data);
+          continue;
+        case "end":
+          events.push(`end ${JSON.stringify(body)}`);
+          body = "";
+          if (role === "client" && http.ourState === "IDLE" && http.theirState === "IDLE") {
+            if (sent >= methods.length) {
+              events.push("no more requests");
+              return false;
+            }
+            sendRequest();
+          }
+          continue;
+        case "request":
+          events.push(
+            `request ${event.method} ${event.target} ${event.version} ${
+              JSON.stringify(event.headers)
+            } ${event.keepAlive}`,
+          );
+          continue;
+        case "response":
+          events.push(
+            `response ${event.status} ${event.version} ${
+              JSON.stringify(event.headers)
+            } ${event.keepAlive} ${event.upgrade}`,
+          );
+          continue;
+        case "trailers":
+          events.push(`trailers ${JSON.stringify(event.trailers)}`);
+          continue;
+        case "closed":
+          events.push("closed");
+          return false;
+      }
+    }
+  };
+  let buffer = new Uint8Array(64);
+  let open = true;
+  for (const piece of pieces) {
+    if (piece.length === 0) continue;
+    if (buffer.length < piece.length) buffer = new Uint8Array(piece.length * 2);
+    const view = buffer.subarray(0, piece.length);
+    view.set(piece);
+    try {
+      http.receive(view);
+    } catch (error) {
+      events.push(`receive ${typed(error)}`);
+      open = false;
+      break;
+    }
+    if (after.switched !== null) after.switched += latin1(http.takeTrailingData());
+    else open = drain();
+    // what it owns once it asked for more (after a stop it holds only the caller's bytes)
+    if (open) maxBuffered = Math.max(maxBuffered, http.bufferedBytes);
+    view.fill(0x58);
+    if (!open && after.switched === null) break;
+  }
+  if (after.switched !== null) events.push(`switched ${JSON.stringify(after.switched)}`);
+  else if (open) {
+    http.receiveEnd();
+    drain();
+  }
+  return { events, maxBuffered };
+}
+
+/** The most a connection may keep between reads: the largest element it gathers, plus one byte. */
+function bufferBound(options: ParseOptions): number {
+  const head = options.maxHeaderSize ?? 16384;
+  const trailers = options.maxTrailerSize ?? 16384;
+  const chunkLine = 16 + (options.maxChunkExtensionSize ?? 16384) + 2;
+  return Math.max(head, trailers, chunkLine) + 1;
+}
+
+function traceEveryWay(
+  role: "server" | "client",
+  data: Uint8Array,
+  cuts: number[],
+  options: ParseOptions = {},
+): string[] {
+  const whole = connectionTrace(role, [data], options);
+  const cut = connectionTrace(role, cutAt(data, cuts), options);
+  assert.deepEqual(cut.events, whole.events, "Connection: cut vs whole");
+  const bound = bufferBound(options);
+  assert.ok(whole.maxBuffered <= bound, `buffered ${whole.maxBuffered} > ${bound}`);
+  assert.ok(cut.maxBuffered <= bound, `buffered ${cut.maxBuffered} > ${bound}`);
+  return whole.events;
+}
+
+// ---------------------------------------------------------------- properties
+
+function expected(t: Traffic): Snapshot {
+  return { messages: t.messages as unknown as Snapshot["messages"], error: null, rest: t.rest };
+}
+
+function optionsOf(t: Traffic): ParseOptions | undefined {
+  return t.kind === "response" ? { requestMethod: t.methods } : undefined;
+}
+
+function validProperty(traffic: fc.Arbitrary<Traffic>) {
+  return property(fc.tuple(traffic, cutsArbitrary), ([t, cuts]) => {
+    const data = wireBytes(t);
+    const got = parseEveryWay(t.kind, data, cuts, optionsOf(t));
+    assert.deepEqual(got, expected(t));
+    const events = traceEveryWay(
+      t.kind === "request" ? "server" : "client",
+      data,
+      cuts,
+      optionsOf(t),
+    );
+    if (t.kind === "request") {
+      const seen = events.filter((e) => e.startsWith("request ")).length;
+      assert.equal(seen, t.messages.length, events.join("\n"));
+    }
+  });
+}
+
+function mutatedProperty(traffic: fc.Arbitrary<Traffic>) {
+  return property(
+    fc.tuple(traffic, mutationsArbitrary(HTTP_DICTIONARY), cutsArbitrary),
+    ([t, mutations, cuts]) => {
+      const data = mutate(wireBytes(t), mutations);
+      parseEveryWay(t.kind, data, cuts, optionsOf(t));
+      traceEveryWay(t.kind === "request" ? "server" : "client", data, cuts, optionsOf(t));
+    },
+  );
+}
+
+const soup = fc.oneof(
+  fc.uint8Array({ maxLength: 300 }),
+  fc.array(fc.constantFrom(...HTTP_DICTIONARY), { maxLength: 30 }).map(concatBytes),
+  fc.array(
+    fc.oneof(fc.constantFrom(...HTTP_DICTIONARY), fc.uint8Array({ maxLength: 6 })),
+    { maxLength: 30 },
+  ).map((parts) => concatBytes([latin1Bytes("GET / HTTP/1.1\r\n"), ...parts])),
+  fc.array(
+    fc.oneof(fc.constantFrom(...HTTP_DICTIONARY), fc.uint8Array({ maxLength: 6 })),
+    { maxLength: 30 },
+  ).map((parts) => concatBytes([latin1Bytes("HTTP/1.1 200 OK\r\n"), ...parts])),
+);
+
+/** Limits small enough for generated traffic to cross them. */
+const smallLimits: fc.Arbitrary<ParseOptions> = fc.record({
+  maxHeaderSize: fc.integer({ min: 16, max: 600 }),
+  maxHeaderCount: fc.integer({ min: 1, max: 12 }),
+  maxTargetLength: fc.integer({ min: 1, max: 80 }),
+  maxChunkExtensionSize: fc.integer({ min: 1, max: 40 }),
+  maxTrailerSize: fc.integer({ min: 4, max: 200 }),
+  maxBodySize: fc.integer({ min: 1, max: 400 }),
+}, { requiredKeys: [] });
+
+const LIMIT_CODES: Record<string, string> = {
+  maxHeaderSize: "HEADERS_TOO_LARGE",
+  maxHeaderCount: "TOO_MANY_HEADERS",
+  maxTargetLength: "TARGET_TOO_LONG",
+  maxChunkExtensionSize: "CHUNK_EXTENSION_TOO_LARGE",
+  maxTrailerSize: "TRAILERS_TOO_LARGE",
+  maxBodySize: "BODY_TOO_LARGE",
+};
+
+/** The limits message `i` of `t` goes past. */
+function crossed(t: Traffic, i: number, limits: ParseOptions): string[] {
+  const over: string[] = [];
+  const m = t.messages[i];
+  const check = (key: keyof ParseOptions, value: number) => {
+    const limit = limits[key] as number | undefined;
+    if (limit !== undefined && value > limit) over.push(key);
+  };
+  check("maxHeaderSize", t.headSizes[i]);
+  check("maxHeaderCount", t.fieldCounts[i]);
+  if (t.kind === "request") check("maxTargetLength", t.targetLengths[i]);
+  check("maxChunkExtensionSize", t.extensionSizes[i]);
+  check("maxTrailerSize", t.trailerSizes[i]);
+  check("maxHeaderCount", m.trailers.length);
+  // a Content-Length body is as long as its field says; a HEAD answer has none
+  check("maxBodySize", m.body.length);
+  return over;
+}
+
+function limitsProperty(traffic: fc.Arbitrary<Traffic>) {
+  return property(fc.tuple(traffic, smallLimits, cutsArbitrary), ([t, limits, cuts]) => {
+    const options: ParseOptions = { ...limits, ...optionsOf(t) };
+    const data = wireBytes(t);
+    const got = parseEveryWay(t.kind, data, cuts, options);
+    const first = t.messages.findIndex((_, i) => crossed(t, i, limits).length > 0);
+    if (first < 0) {
+      assert.deepEqual(got, expected(t));
+    } else {
+      const codes = crossed(t, first, limits).map((key) => LIMIT_CODES[key]);
+      assert.ok(
+        got.error !== null && codes.includes(got.error.code),
+        `message ${first} crosses ${codes.join(", ")}; got ${JSON.stringify(got.error)}`,
+      );
+      assert.deepEqual(got.messages, expected(t).messages.slice(0, first));
+    }
+    traceEveryWay(t.kind === "request" ? "server" : "client", data, cuts, options);
+  });
+}
+
+/**
+ * A server that never answers while the client pipelines: the connection
+ * keeps what it cannot parse yet, up to `maxBufferedSize`, then refuses more
+ * with an `INVALID_STATE` HttpError.
+ */
+function pausedPipelineProperty() {
+  return property(
+    fc.tuple(
+      fc.array(requestTraffic, { minLength: 2, maxLength: 6 }),
+      fc.integer({ min: 1, max: 4096 }),
+      cutsArbitrary,
+    ),
+    ([traffics, maxBufferedSize, cuts]) => {
+      const data = concatBytes(traffics.map(wireBytes));
+      const http = new Connection("server", { maxBufferedSize });
+      let refused = false;
+      for (const piece of cutAt(data, cuts)) {
+        try {
+          http.receive(piece);
+        } catch (error) {
+          checkError(error, Infinity);
+          assert.equal((error as HttpError).code, "INVALID_STATE");
+          refused = true;
+          break;
+        }
+        assert.ok(http.bufferedBytes <= maxBufferedSize + 1 + piece.length + bufferBound({}));
+        for (;;) {
+          let event;
+          try {
+            event = http.nextEvent();
+          } catch (error) {
+            checkError(error, Infinity);
+            return;
+          }
+          if (event.type === "need-data" || event.type === "paused") break;
+        }
+      }
+      if (!refused) assert.ok(http.bufferedBytes <= data.length);
+    },
+  );
+}
+
+/** The HTTP/1.1 targets. */
+export const HTTP1_TARGETS: readonly FuzzTarget[] = [
+  {
+    name: "http1/request-valid",
+    about: "generated requests parse to what the grammar wrote, cut anywhere, both APIs",
+    property: () => validProperty(requestTraffic),
+    ciRuns: 300,
+  },
+  {
+    name: "http1/response-valid",
+    about: "generated responses parse to what the grammar wrote, cut anywhere, both APIs",
+    property: () => validProperty(responseTraffic),
+    ciRuns: 300,
+  },
+  {
+    name: "http1/request-mutated",
+    about: "mutated requests fail only with an HttpError, the same way however cut",
+    property: () => mutatedProperty(requestTraffic),
+    ciRuns: 400,
+  },
+  {
+    name: "http1/response-mutated",
+    about: "mutated responses fail only with an HttpError, the same way however cut",
+    property: () => mutatedProperty(responseTraffic),
+    ciRuns: 400,
+  },
+  {
+    name: "http1/garbage",
+    about: "random bytes and dictionary soup fail only with an HttpError, cut anywhere",
+    property: () =>
+      property(fc.tuple(soup, fc.constantFrom("request", "response"), cutsArbitrary), (
+        [data, kind, cuts],
+      ) => {
+        parseEveryWay(kind as Kind, data, cuts);
+        traceEveryWay(kind === "request" ? "server" : "client", data, cuts);
+      }),
+    ciRuns: 400,
+  },
+  {
+    name: "http1/limits",
+    about: "small limits fail with their own code at the first message past them",
+    property: () => limitsProperty(fc.oneof(requestTraffic, responseTraffic)),
+    ciRuns: 300,
+  },
+  {
+    name: "http1/paused-pipeline",
+    about: "a server that does not answer buffers at most maxBufferedSize, then refuses",
+    property: pausedPipelineProperty,
+    ciRuns: 200,
+  },
+];
