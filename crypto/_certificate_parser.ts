@@ -134,6 +134,11 @@ export function readPublicKeyInfo(bytes: Uint8Array, spki: DerElement): PublicKe
       if (afterOid >= algorithm.end) malformed("EC key without curve parameters");
       const parameters = readElement(bytes, afterOid, algorithm.end);
       if (parameters.tag !== TAG.OID) {
+        // ECParameters (RFC 5480 2.1.1): a named curve, specified (SEQUENCE) or implicit (NULL)
+        const implicit = parameters.tag === TAG.NULL && parameters.end === parameters.start;
+        if (parameters.tag !== TAG.SEQUENCE && !implicit) {
+          malformed("EC key parameters that are no curve");
+        }
         return { algorithm: "EC", oid: algorithmOid, bits: 0, curve: "explicit" };
       }
       const curveOid = readOid(bytes, parameters);
@@ -323,7 +328,7 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
     info,
     tbs: encodingOf(der, tbs),
     signatureAlgorithm: encodingOf(der, outerAlgorithm),
-    signature: readBitString(der, signatureValue).bits,
+    signature: signatureBits(der, signatureValue),
     spki: encodingOf(der, spki),
     subjectDer: encodingOf(der, subject),
     issuerDer: encodingOf(der, issuer),
@@ -341,11 +346,17 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
   };
 
   at = spki.end;
+  let lastUniqueId = 0;
   while (at < tbs.end) {
     element = readElement(der, at, tbs.end);
     at = element.end;
     if (element.tag === contextTag(1, false) || element.tag === contextTag(2, false)) {
+      // issuerUniqueID [1], then subjectUniqueID [2], each at most once: IMPLICIT BIT STRINGs
       if (version < 2) malformed("unique identifiers in a v1 certificate");
+      const number = element.tag & 0x1f;
+      if (number <= lastUniqueId) malformed("unique identifiers repeated or out of order");
+      lastUniqueId = number;
+      readBitString(der, { ...element, tag: TAG.BIT_STRING });
       continue;
     }
     if (element.tag !== contextTag(3, true)) malformed("unexpected field in tbsCertificate");
@@ -356,6 +367,17 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
     readExtensions(der, list, parts);
   }
   return parts;
+}
+
+/**
+ * The signature's bytes: every signature algorithm makes whole bytes, so bits
+ * left over would make a second encoding of the same signature (and a second
+ * certificate, with another fingerprint); OpenSSL refuses them too.
+ */
+export function signatureBits(der: Uint8Array, element: DerElement): Uint8Array {
+  const { bits, unused } = readBitString(der, element);
+  if (unused !== 0) malformed("a signature with bits left over in its BIT STRING");
+  return bits;
 }
 
 function sameBytes(bytes: Uint8Array, a: DerElement, b: DerElement): boolean {

@@ -16,7 +16,7 @@
 
 import fc from "fast-check";
 import process from "node:process";
-import { test } from "./_harness.ts";
+import { runtimeName, test } from "./_harness.ts";
 
 export { fc };
 
@@ -37,6 +37,10 @@ export interface FuzzTarget {
   ciRuns: number;
   /** Inputs `npm run fuzz` tries (default 1,000,000). */
   runs?: number;
+  /** The one runtime the target runs on (its peer exists only there); default both. */
+  runtime?: "node" | "deno";
+  /** Work done once before the inputs (a corpus to make), kept out of their timing. */
+  prepare?: () => Promise<unknown>;
 }
 
 /**
@@ -75,6 +79,7 @@ export async function runTarget(
   target: FuzzTarget,
   options: { seed: number; runs: number; path?: string },
 ): Promise<fc.RunDetails<[unknown]>> {
+  await target.prepare?.();
   const details = await fc.check(target.property(), {
     seed: options.seed,
     numRuns: options.runs,
@@ -95,9 +100,12 @@ export async function runTarget(
 /** Registers one test per target, each running its short slice. */
 export function fuzzTests(targets: readonly FuzzTarget[]): void {
   for (const target of targets) {
+    const skip = target.runtime !== undefined && target.runtime !== runtimeName
+      ? `${target.name} runs on ${target.runtime} only`
+      : false;
     test(`fuzz ${target.name}: ${target.about}`, async () => {
       await runTarget(target, { seed: testSeed(), runs: target.ciRuns });
-    }, { timeout: 120_000 });
+    }, { timeout: 120_000, skip });
   }
 }
 

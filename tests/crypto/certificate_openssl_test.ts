@@ -13,7 +13,8 @@ import {
   spkiSha256,
 } from "../../crypto/mod.ts";
 import { runtimeName, test } from "../_harness.ts";
-import { type CertSpec, OpensslDir } from "./_openssl.ts";
+import { type DerNode, parseDer, writeDer } from "./_der_mutator.ts";
+import { type CertSpec, OpensslDir, opensslStatus } from "./_openssl.ts";
 import { expandIp, opensslFields } from "./_openssl_text.ts";
 
 const name = (text: string) => `parseCertificate vs openssl (${runtimeName}): ${text}`;
@@ -439,3 +440,101 @@ test(
   },
   { timeout: 60_000 },
 );
+
+/** Parses `bytes` (changed from a good certificate) and compares the verdict with `openssl x509`. */
+function sameVerdictAsOpenssl(dir: OpensslDir, bytes: Uint8Array, what: string): void {
+  dir.write("variant.der", bytes);
+  const openssl = opensslStatus([
+    "x509",
+    "-inform",
+    "DER",
+    "-in",
+    dir.path("variant.der"),
+    "-noout",
+    "-text",
+  ]);
+  let ours = true;
+  try {
+    parseCertificate(bytes);
+  } catch (error) {
+    assert.ok(error instanceof CertificateError && error.code === "malformed", String(error));
+    ours = false;
+  }
+  assert.equal(ours, openssl.ok, `${what}: wirestack ${ours}, openssl ${openssl.ok}`);
+}
+
+// Found by fuzzing (tests/crypto/_fuzz.ts, x509/certificate): the unique
+// identifiers of a version 2 or 3 certificate ([1] issuerUniqueID, [2]
+// subjectUniqueID, RFC 5280 4.1) were skipped unread, so a certificate with
+// two of them, with them out of order, or with one that is no BIT STRING
+// parsed where OpenSSL refuses it.
+test(name("unique identifiers: once each, in order, BIT STRINGs, as OpenSSL reads them"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(
+      dir.cert({ name: "u", subject: "/CN=unique", ext: ["basicConstraints=CA:FALSE"] }),
+    ).der;
+    const [certificate] = parseDer(der)!;
+    const tbs = certificate.children![0];
+    const at = tbs.children!.findIndex((node) => node.tag === 0xa3);
+    const id = (tag: number, ...contents: number[]) => ({
+      tag,
+      contents: new Uint8Array(contents),
+    });
+    const cases: Array<[string, DerNode[]]> = [
+      ["both, in order", [id(0x81, 0x00, 0xaa), id(0x82, 0x00, 0xbb)]],
+      ["a subject ID with unused bits", [id(0x82, 0x04, 0xf0)]],
+      ["an empty issuer ID", [id(0x81)]],
+      ["an ID with 8 unused bits", [id(0x82, 0x08, 0xff)]],
+      ["two subject IDs", [id(0x82, 0x00, 0xaa), id(0x82, 0x00, 0xbb)]],
+      ["subject before issuer", [id(0x82, 0x00, 0xaa), id(0x81, 0x00, 0xbb)]],
+    ];
+    for (const [what, ids] of cases) {
+      const changed = structuredClone(certificate);
+      changed.children![0].children!.splice(at, 0, ...ids);
+      sameVerdictAsOpenssl(dir, writeDer([changed]), what);
+    }
+  } finally {
+    dir.close();
+  }
+});
+
+// Found by fuzzing (x509/certificate): EC key parameters that were neither a
+// named curve nor specified or implicit parameters (RFC 5480 2.1.1) parsed as
+// "explicit", even a BOOLEAN eight bytes long that OpenSSL cannot load at all.
+// OpenSSL loads the other shapes but not their key ("Unable to load Public
+// Key"); wirestack refuses the certificate, as it can do nothing with it.
+test(name("EC key parameters: a named curve, specified or implicit, nothing else"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(dir.cert({ name: "ec", subject: "/CN=ec" })).der;
+    const [certificate] = parseDer(der)!;
+    const spki = certificate.children![0].children!.find((node) =>
+      node.tag === 0x30 && node.children?.[1]?.tag === 0x03
+    )!;
+    const parameters = spki.children![0].children![1];
+    for (const tag of [0x01, 0x02, 0x04, 0x05, 0x0c, 0x31]) {
+      parameters.tag = tag;
+      const variant = writeDer([certificate]);
+      parameters.tag = 0x06;
+      assert.throws(() => parseCertificate(variant), CertificateError, `tag ${tag}`);
+      dir.write("variant.der", variant);
+      const openssl = opensslStatus([
+        "x509",
+        "-inform",
+        "DER",
+        "-in",
+        dir.path("variant.der"),
+        "-noout",
+        "-text",
+      ]);
+      assert.ok(
+        !openssl.ok || openssl.output.includes("Unable to load Public Key"),
+        `openssl loads a key with parameters of tag ${tag}`,
+      );
+    }
+    assert.equal(parseCertificate(writeDer([certificate])).publicKey.curve, "P-256");
+  } finally {
+    dir.close();
+  }
+});

@@ -11,6 +11,8 @@ import {
   HTTP_ERROR_STATUS,
   HttpError,
   type ParsedMessage,
+  type ParsedRequest,
+  type ParsedResponse,
   parseMessages,
   type ParseOptions,
   type ParseResult,
@@ -27,6 +29,7 @@ import {
   mutationsArbitrary,
   property,
 } from "../../_fuzz.ts";
+import { type Binding, binding, llhttp, type Seen } from "./_llhttp.ts";
 import { latin1, type Snapshot, snapshot } from "./_split.ts";
 import {
   HTTP_DICTIONARY,
@@ -419,6 +422,182 @@ function pausedPipelineProperty() {
   );
 }
 
+// ---------------------------------------------------------------- llhttp
+
+/**
+ * Our messages in the shape llhttp's are read into. Whether a message that
+ * switches protocols "keeps the connection alive" is moot (no HTTP follows);
+ * llhttp says no after a 2xx to CONNECT and yes after a 101, wirestack reports
+ * the Connection field: the flag is left out for those.
+ */
+function seenOf(messages: ParsedMessage[]): Seen[] {
+  return messages.map((message) => {
+    const seen: Seen = {
+      version: message.version,
+      headers: message.headers,
+      trailers: message.trailers,
+      body: latin1(message.body),
+      keepAlive: message.upgrade ? null : message.keepAlive,
+    };
+    const m = message as ParsedMessage & Partial<ParsedRequest & ParsedResponse>;
+    if (m.method !== undefined) {
+      seen.method = m.method;
+      seen.target = m.target;
+    } else {
+      seen.status = m.status;
+      seen.reason = m.reason;
+    }
+    return seen;
+  });
+}
+
+/** Leaves the keep-alive flag out of both where either side leaves it out. */
+function forgetSwitchKeepAlive(mine: Seen[], theirs: Seen[]): void {
+  for (let i = 0; i < Math.min(mine.length, theirs.length); i++) {
+    if (mine[i].keepAlive === null || theirs[i].keepAlive === null) {
+      mine[i].keepAlive = theirs[i].keepAlive = null;
+    }
+  }
+}
+
+const count = (m: Seen, name: string) => m.headers.filter(([n]) => n.toLowerCase() === name).length;
+
+/** A chunk line with whitespace in its extensions (RFC 9112 7.1.1's BWS, which llhttp refuses). */
+function chunkLineWithBws(data: Uint8Array): boolean {
+  return latin1(data).split("\r\n").some((line) =>
+    /^[0-9a-fA-F]+[ \t]*;/.test(line) && /[ \t]/.test(line)
+  );
+}
+
+/** What a known difference is checked against. */
+interface Case {
+  ours: Seen[];
+  rest: Uint8Array;
+  node: Binding;
+  data: Uint8Array;
+  /** Responses: the method of each request answered. */
+  methods: string[];
+}
+
+/**
+ * The first 1xx, or 2xx answer to CONNECT, that carries a framing field: a
+ * recipient ignores those (RFC 9112 6.3 rule 1, RFC 9110 9.3.6), llhttp reads
+ * them (a chunked 1xx even gets a body), so nothing after it compares. -1 when
+ * there is none.
+ */
+function framingOnBodiless(ours: Seen[], methods: string[]): number {
+  let answered = 0;
+  return ours.findIndex((m) => {
+    if (m.status === undefined) return false;
+    const method = methods[Math.min(answered, methods.length - 1)];
+    if (m.status >= 200) answered++;
+    const tunnel = method === "CONNECT" && m.status >= 200 && m.status < 300;
+    return (m.status < 200 || tunnel) &&
+      (count(m, "content-length") > 0 || count(m, "transfer-encoding") > 0);
+  });
+}
+
+/**
+ * Where llhttp refuses what wirestack accepts on purpose, each with the test
+ * that it is that case (so a wirestack leniency cannot hide behind one):
+ * methods llhttp does not know (RFC 9110 9.1: any token is a method), HTTP/1.x
+ * above 1.1 (RFC 9110 2.5: processed as 1.1), a repeated equal Content-Length
+ * (RFC 9110 8.6 allows it), whitespace around chunk extensions (RFC 9112
+ * 7.1.1's BWS), obs-fold in a response (RFC 9112 5.2: a user agent replaces
+ * it with spaces), URI schemes with digits, "+", "-" or "." (RFC 3986 3.1),
+ * and bytes after a message that closes the
+ * connection (wirestack returns them as `rest`; llhttp also takes an HTTP/1.0
+ * 1xx response as closing it, where wirestack lets the final response decide).
+ */
+const LLHTTP_STRICTER: Record<string, (c: Case) => boolean> = {
+  HPE_INVALID_METHOD: (c) =>
+    c.ours.some((m) => m.method !== undefined && !c.node.methods.includes(m.method)),
+  HPE_INVALID_VERSION: (c) => c.ours.some((m) => m.version !== "1.0" && m.version !== "1.1"),
+  HPE_UNEXPECTED_CONTENT_LENGTH: (c) => c.ours.some((m) => count(m, "content-length") > 1),
+  HPE_INVALID_CHUNK_SIZE: (c) => chunkLineWithBws(c.data),
+  HPE_STRICT: (c) => chunkLineWithBws(c.data),
+  HPE_INVALID_URL: (c) =>
+    c.ours.some((m) => /^[A-Za-z]+[0-9+.-][A-Za-z0-9+.-]*:\/\//.test(m.target ?? "")),
+  HPE_INVALID_HEADER_TOKEN: (c) =>
+    c.ours.some((m) => m.status !== undefined) && /\r\n[ \t]/.test(latin1(c.data)),
+  HPE_CLOSED_CONNECTION: (c) =>
+    (c.rest.length > 0 && c.ours.at(-1)?.keepAlive === false) ||
+    c.ours.some((m) => m.status !== undefined && m.status < 200 && !m.keepAlive),
+};
+
+/**
+ * Both parsers read the same messages as far as both go, and wirestack never
+ * accepts a stream llhttp refuses except for the reasons above: where the two
+ * disagree about where a message ends, requests can be smuggled.
+ */
+function checkAgainstLlhttp(node: Binding, t: { kind: Kind; methods: string[] }, data: Uint8Array) {
+  const ours = parse(
+    t.kind,
+    data,
+    t.kind === "response" ? { requestMethod: t.methods } : undefined,
+  );
+  const theirs = llhttp(node, t.kind, data, t.methods);
+  const mine = seenOf(ours.messages);
+  forgetSwitchKeepAlive(mine, theirs.messages);
+  const ignored = framingOnBodiless(mine, t.methods);
+  const both = Math.min(mine.length, theirs.messages.length, ignored < 0 ? Infinity : ignored);
+  assert.deepEqual(
+    mine.slice(0, both),
+    theirs.messages.slice(0, both),
+    `the messages both read: ${JSON.stringify(latin1(data))}`,
+  );
+  if (ours.error !== null || ignored >= 0) return; // wirestack is stricter, or llhttp reads framing it should not
+  if (theirs.error !== null) {
+    const explained = LLHTTP_STRICTER[theirs.error];
+    assert.ok(
+      explained !== undefined &&
+        explained({ ours: seenOf(ours.messages), rest: ours.rest, node, data, methods: t.methods }),
+      `wirestack accepted what llhttp refuses (${theirs.error}) after ${theirs.messages.length} ` +
+        `messages: ${JSON.stringify(latin1(data))}`,
+    );
+    return;
+  }
+  if (theirs.upgraded) {
+    // llhttp stops at any upgrade request; wirestack only at CONNECT (the server decides)
+    assert.ok(mine.length >= theirs.messages.length);
+  } else {
+    assert.equal(mine.length, theirs.messages.length, "message count");
+  }
+}
+
+/** Generated traffic llhttp can read the same (no method, version or repeat it refuses). */
+function llhttpCompatible(node: Binding, t: Traffic): boolean {
+  return t.messages.every((m) =>
+    (m.version === "1.0" || m.version === "1.1") &&
+    (m.method === undefined || node.methods.includes(m.method)) &&
+    m.headers.filter(([n]) => n.toLowerCase() === "content-length").length <= 1 &&
+    (m.status === undefined || m.status >= 200 || m.keepAlive)
+  ) && (t.rest === "" || t.messages.at(-1)!.upgrade) && !chunkLineWithBws(wireBytes(t));
+}
+
+function llhttpValidProperty() {
+  const node = binding()!;
+  return property(
+    fc.oneof(requestTraffic, responseTraffic).filter((t) => llhttpCompatible(node, t)),
+    (t) => {
+      const data = wireBytes(t);
+      const theirs = llhttp(node, t.kind, data, t.methods);
+      assert.equal(theirs.error, null, `llhttp refused generated traffic: ${theirs.error}`);
+      const mine = seenOf(parse(t.kind, data, optionsOf(t)).messages);
+      forgetSwitchKeepAlive(mine, theirs.messages);
+      assert.deepEqual(mine, theirs.messages);
+    },
+  );
+}
+
+function llhttpMutatedProperty() {
+  const node = binding()!;
+  return property(
+    fc.tuple(fc.oneof(requestTraffic, responseTraffic), mutationsArbitrary(HTTP_DICTIONARY)),
+    ([t, mutations]) => checkAgainstLlhttp(node, t, mutate(wireBytes(t), mutations)),
+  );
+}
+
 /** The HTTP/1.1 targets. */
 export const HTTP1_TARGETS: readonly FuzzTarget[] = [
   {
@@ -468,5 +647,23 @@ export const HTTP1_TARGETS: readonly FuzzTarget[] = [
     about: "a server that does not answer buffers at most maxBufferedSize, then refuses",
     property: pausedPipelineProperty,
     ciRuns: 200,
+  },
+];
+
+/** The differential targets against llhttp (Node only; run by differential_llhttp_test.ts). */
+export const LLHTTP_TARGETS: readonly FuzzTarget[] = [
+  {
+    name: "http1/llhttp-valid",
+    about: "llhttp (Node's parser) reads generated traffic exactly as wirestack does",
+    property: llhttpValidProperty,
+    ciRuns: 300,
+    runtime: "node",
+  },
+  {
+    name: "http1/llhttp-mutated",
+    about: "on damaged traffic both parsers agree as far as both go; wirestack is never laxer",
+    property: llhttpMutatedProperty,
+    ciRuns: 600,
+    runtime: "node",
   },
 ];
