@@ -274,6 +274,7 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
   let version = 1;
   if (element.tag === contextTag(0, true)) {
     const inner = expectElement(der, element.start, element.end, TAG.INTEGER, "version");
+    if (inner.end !== element.end) malformed("extra data after the version");
     version = readSmallInteger(der, inner) + 1;
     if (version < 2 || version > 3) malformed(`unknown certificate version ${version}`);
     at = element.end;

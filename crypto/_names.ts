@@ -142,8 +142,21 @@ interface TextAttribute {
   value: string | Uint8Array;
 }
 
+/** `raw` without surrounding whitespace, but a trailing space escaped as `\ ` (RFC 4514 2.4) stays. */
+function trimValue(raw: string): string {
+  const text = raw.trimStart();
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1])) {
+    let backslashes = 0;
+    for (let i = end - 2; i >= 0 && text[i] === "\\"; i--) backslashes++;
+    if (backslashes % 2 === 1) break; // escaped: part of the value
+    end--;
+  }
+  return text.slice(0, end);
+}
+
 function unescapeValue(raw: string): string | Uint8Array {
-  const text = raw.trim();
+  const text = trimValue(raw);
   if (text.startsWith("#")) {
     const hex = text.slice(1);
     if (!/^([0-9a-fA-F]{2})+$/.test(hex)) {
@@ -220,7 +233,7 @@ function parseAttribute(text: string): TextAttribute {
  * specific first) or OpenSSL's slash form (`/O=b/CN=a`: DER order).
  */
 export function parseNameText(text: string): TextAttribute[][] {
-  const trimmed = text.trim();
+  const trimmed = trimValue(text);
   if (trimmed === "") return [];
   if (trimmed.startsWith("/")) {
     return splitUnescaped(trimmed.slice(1), "/").filter((part) => part.trim() !== "").map((rdn) =>

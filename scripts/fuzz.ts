@@ -26,17 +26,20 @@
 import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { type fc, type FuzzTarget, replayCommand, runTarget } from "../tests/_fuzz.ts";
-import { CRYPTO_TARGETS } from "../tests/crypto/_fuzz.ts";
+import { CRYPTO_TARGETS, OPENSSL_DIFFERENTIAL_TARGETS } from "../tests/crypto/_fuzz.ts";
 import { HTTP1_TARGETS, LLHTTP_TARGETS } from "../tests/protocols/http1/_fuzz.ts";
 import { WEBSOCKET_TARGETS } from "../tests/protocols/websocket/_fuzz.ts";
+import { WS_RECEIVER_TARGET } from "../tests/protocols/websocket/_ws_receiver.ts";
 import { DEFLATE_TARGETS } from "../tests/ws/_fuzz.ts";
 
 const ALL: readonly FuzzTarget[] = [
   ...HTTP1_TARGETS,
   ...LLHTTP_TARGETS,
   ...WEBSOCKET_TARGETS,
+  WS_RECEIVER_TARGET,
   ...DEFLATE_TARGETS,
   ...CRYPTO_TARGETS,
+  ...OPENSSL_DIFFERENTIAL_TARGETS,
 ];
 
 const runtime = "Deno" in globalThis ? "deno" : "node";

@@ -31,9 +31,19 @@ import {
   type Mutation,
   mutationsArbitrary,
 } from "../_fuzz.ts";
+import { encodeName } from "../../crypto/_names.ts";
 import { isDeno } from "../_harness.ts";
+import { assertMatchesOpenssl, assertMatchesOtherParsers } from "./_compare_parsers.ts";
+import { OpensslDir } from "./_openssl.ts";
+import { certificatePlan, makeWithOpenssl, makeWithWirestack } from "./_random_certificates.ts";
 import { corpus } from "./_corpus.ts";
-import { type DerMutation, derMutationArbitrary, mutateDer } from "./_der_mutator.ts";
+import {
+  type DerMutation,
+  derMutationArbitrary,
+  mutateDer,
+  parseDer,
+  writeDer,
+} from "./_der_mutator.ts";
 
 const CODES = new Set<CertificateErrorCode>([
   "expired",
@@ -330,3 +340,41 @@ export const CRYPTO_TARGETS: readonly FuzzTarget[] = [
     prepare: corpus,
   },
 ];
+
+/**
+ * Random certificates, made by wirestack or by OpenSSL, parse to the fields
+ * `openssl x509 -text` prints and agree with node:crypto's X509Certificate and
+ * @peculiar/x509; a name wirestack wrote reads back to text that encodes to
+ * the same DER. Slow (OpenSSL runs several times per certificate).
+ */
+export const OPENSSL_DIFFERENTIAL_TARGETS: readonly FuzzTarget[] = [{
+  name: "x509/openssl-differential",
+  about: "random certificates parse to what openssl x509 -text and node:crypto show",
+  ciRuns: 12,
+  runs: 3000,
+  property: () =>
+    asyncProperty(certificatePlan, async (plan) => {
+      const dir = new OpensslDir();
+      try {
+        const pem = plan.maker === "wirestack"
+          ? await makeWithWirestack(plan)
+          : makeWithOpenssl(dir, plan, "random");
+        dir.write("random.pem", pem);
+        const certificate = parseCertificate(pem);
+        assertMatchesOpenssl(dir, "random.pem", certificate);
+        assertMatchesOtherParsers(certificate);
+        if (plan.maker === "wirestack") {
+          const [subject] = parseDer(certificate.der)![0].children![0].children!.slice(5, 6);
+          assert.deepEqual(
+            encodeName(certificate.subject),
+            writeDer([subject]),
+            "subject round trip",
+          );
+          assert.equal(certificate.notBefore.getTime(), plan.notBefore.getTime());
+          assert.equal(certificate.notAfter.getTime(), plan.notAfter.getTime());
+        }
+      } finally {
+        dir.close();
+      }
+    }),
+}];
