@@ -102,6 +102,7 @@ export function readPublicKeyInfo(bytes: Uint8Array, spki: DerElement): PublicKe
   );
   const key = readBitString(bytes, keyBits).bits;
   const afterOid = readElement(bytes, algorithm.start, algorithm.end).end;
+  checkParameters(bytes, afterOid, algorithm.end);
   switch (algorithmOid) {
     case KEY_ALG.rsaEncryption:
     case KEY_ALG.rsassaPss: {
@@ -162,6 +163,16 @@ export function readPublicKeyInfo(bytes: Uint8Array, spki: DerElement): PublicKe
       return { algorithm: "DSA", oid: algorithmOid, bits: 0 };
     default:
       return { algorithm: algorithmOid, oid: algorithmOid, bits: 0 };
+  }
+}
+
+/**
+ * AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }
+ * (RFC 5280 4.1.1.2): after the OID at most one element.
+ */
+function checkParameters(bytes: Uint8Array, afterOid: number, end: number): void {
+  if (afterOid < end && readElement(bytes, afterOid, end).end !== end) {
+    malformed("extra data in an AlgorithmIdentifier");
   }
 }
 
@@ -299,10 +310,15 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
 
   const issuerName = parseName(der, issuer);
   const subjectName = parseName(der, subject);
-  const signatureOid = readOid(
+  const signatureOidElement = expectElement(
     der,
-    expectElement(der, outerAlgorithm.start, outerAlgorithm.end, TAG.OID, "signature algorithm"),
+    outerAlgorithm.start,
+    outerAlgorithm.end,
+    TAG.OID,
+    "signature algorithm",
   );
+  checkParameters(der, signatureOidElement.end, outerAlgorithm.end);
+  const signatureOid = readOid(der, signatureOidElement);
   const publicKey = readPublicKeyInfo(der, spki);
 
   const extensions: ExtensionInfo[] = [];

@@ -95,7 +95,10 @@ export function assertMatchesOtherParsers(certificate: Certificate): void {
     node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
   );
   assert.equal(certificate.notAfter.getTime(), new Date(node.validTo).getTime());
-  assert.equal(certificate.basicConstraints?.ca === true, node.ca);
+  // OpenSSL's "is a CA" (X509_check_ca) also wants keyCertSign when there is a key usage
+  const keyCertSign = certificate.keyUsage === undefined ||
+    certificate.keyUsage.includes("keyCertSign");
+  assert.equal(certificate.basicConstraints?.ca === true && keyCertSign, node.ca, "CA");
   const peculiar = new x509.X509Certificate(certificate.der.slice().buffer as ArrayBuffer);
   assert.equal(certificate.notBefore.getTime(), peculiar.notBefore.getTime());
   assert.equal(certificate.signatureAlgorithm.length > 0, true);

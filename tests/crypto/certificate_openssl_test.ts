@@ -400,6 +400,26 @@ test(name("unique identifiers: once each, in order, BIT STRINGs, as OpenSSL read
     const version = twice.children![0].children![0];
     version.children!.push(structuredClone(version.children![0]));
     sameVerdictAsOpenssl(dir, writeDer([twice]), "two versions");
+    // And (on Node): an AlgorithmIdentifier with a second OID, in the key or
+    // in the signature algorithm (inner and outer alike).
+    const keyAlgorithm = structuredClone(certificate);
+    const spki = keyAlgorithm.children![0].children!.find((n) => n.children?.[1]?.tag === 0x03)!;
+    spki.children![0].children!.splice(1, 0, structuredClone(spki.children![0].children![0]));
+    sameVerdictAsOpenssl(dir, writeDer([keyAlgorithm]), "a key algorithm with two OIDs");
+    const signatureAlgorithm = structuredClone(certificate);
+    for (
+      const algorithm of [
+        signatureAlgorithm.children![0].children![2],
+        signatureAlgorithm.children![1],
+      ]
+    ) {
+      algorithm.children!.push(structuredClone(algorithm.children![0]));
+    }
+    sameVerdictAsOpenssl(
+      dir,
+      writeDer([signatureAlgorithm]),
+      "a signature algorithm with two OIDs",
+    );
   } finally {
     dir.close();
   }
