@@ -32,6 +32,7 @@ import {
 import { type Binding, binding, llhttp, type Seen } from "./_llhttp.ts";
 import { latin1, type Snapshot, snapshot } from "./_split.ts";
 import {
+  chunkedTraffic,
   HTTP_DICTIONARY,
   requestTraffic,
   responseTraffic,
@@ -598,6 +599,39 @@ function llhttpMutatedProperty() {
   );
 }
 
+/**
+ * Long chunked bodies: whole, their body must come out byte for byte however
+ * cut (and within the limits, or stop with the limit's code); damaged in the
+ * chunked framing alone, they fail only with an HttpError, the same way
+ * however cut.
+ */
+function chunkedProperty() {
+  return property(
+    fc.tuple(
+      chunkedTraffic,
+      fc.option(mutationsArbitrary(HTTP_DICTIONARY), { nil: null }),
+      cutsArbitrary,
+      fc.option(smallLimits, { nil: undefined }),
+    ),
+    ([t, mutations, cuts, limits]) => {
+      const wire = wireBytes(t);
+      const data = mutations === null ? wire : concatBytes([
+        wire.subarray(0, t.bodyStart),
+        mutate(wire.subarray(t.bodyStart), mutations),
+      ]);
+      const got = parseEveryWay("request", data, cuts, limits);
+      traceEveryWay("server", data, cuts, limits);
+      if (mutations !== null) return;
+      const over = limits === undefined ? [] : crossed(t, 0, limits);
+      if (over.length === 0) assert.deepEqual(got, expected(t));
+      else {
+        const codes = over.map((key) => LIMIT_CODES[key]);
+        assert.ok(got.error !== null && codes.includes(got.error.code), JSON.stringify(got.error));
+      }
+    },
+  );
+}
+
 /** The HTTP/1.1 targets. */
 export const HTTP1_TARGETS: readonly FuzzTarget[] = [
   {
@@ -623,6 +657,12 @@ export const HTTP1_TARGETS: readonly FuzzTarget[] = [
     about: "mutated responses fail only with an HttpError, the same way however cut",
     property: () => mutatedProperty(responseTraffic),
     ciRuns: 400,
+  },
+  {
+    name: "http1/chunked",
+    about: "long chunked bodies come out whole, within limits; damaged framing fails typed",
+    property: chunkedProperty,
+    ciRuns: 200,
   },
   {
     name: "http1/garbage",

@@ -212,37 +212,42 @@ const chunkExtension = fc.tuple(
   ),
 ).map(([space, name, value]) => `${space};${name}${value}`);
 
-const chunk = fc.tuple(
-  fc.uint8Array({ minLength: 1, maxLength: 80 }).map((bytes) => String.fromCharCode(...bytes)),
-  fc.array(chunkExtension, { maxLength: 2 }),
-  fc.constantFrom("lower", "upper", "zeros"),
-).map(([data, extensions, style]) => {
-  let size = data.length.toString(16);
-  if (style === "upper") size = size.toUpperCase();
-  if (style === "zeros") size = "000" + size;
-  const ext = extensions.join("");
-  return { wire: `${size}${ext}\r\n${data}\r\n`, data, extensionSize: ext.length };
-});
+const chunkOf = (maxLength: number) =>
+  fc.tuple(
+    fc.uint8Array({ minLength: 1, maxLength }).map((bytes) => String.fromCharCode(...bytes)),
+    fc.array(chunkExtension, { maxLength: 2 }),
+    fc.constantFrom("lower", "upper", "zeros"),
+  ).map(([data, extensions, style]) => {
+    let size = data.length.toString(16);
+    if (style === "upper") size = size.toUpperCase();
+    if (style === "zeros") size = "000" + size;
+    const ext = extensions.join("");
+    return { wire: `${size}${ext}\r\n${data}\r\n`, data, extensionSize: ext.length };
+  });
 
 const TE_VALUES = ["chunked", "Chunked", "CHUNKED"];
 
-const chunkedBody: fc.Arbitrary<Body> = fc.tuple(
-  fc.array(chunk, { maxLength: 5 }),
-  fc.array(chunkExtension, { maxLength: 1 }),
-  fields(3),
-  fc.constantFrom(...TE_VALUES),
-).map(([chunks, lastExtensions, trailerFields, te]) => {
-  const lastExt = lastExtensions.join("");
-  const trailerText = trailerFields.map((f) => f.line).join("");
-  return {
-    framing: [{ line: `Transfer-Encoding: ${te}\r\n`, pair: ["Transfer-Encoding", te] }],
-    wire: chunks.map((c) => c.wire).join("") + `0${lastExt}\r\n` + trailerText + "\r\n",
-    body: chunks.map((c) => c.data).join(""),
-    trailers: trailerFields.map((f) => f.pair),
-    extensionSize: chunks.reduce((n, c) => n + c.extensionSize, 0) + lastExt.length,
-    trailerSize: trailerFields.length === 0 ? 0 : trailerText.length + 2,
-  };
-});
+/** A chunked body of up to `maxChunks` chunks of up to `maxSize` bytes, with trailers. */
+const chunkedBodyOf = (maxChunks: number, maxSize: number): fc.Arbitrary<Body> =>
+  fc.tuple(
+    fc.array(chunkOf(maxSize), { maxLength: maxChunks }),
+    fc.array(chunkExtension, { maxLength: 1 }),
+    fields(3),
+    fc.constantFrom(...TE_VALUES),
+  ).map(([chunks, lastExtensions, trailerFields, te]) => {
+    const lastExt = lastExtensions.join("");
+    const trailerText = trailerFields.map((f) => f.line).join("");
+    return {
+      framing: [{ line: `Transfer-Encoding: ${te}\r\n`, pair: ["Transfer-Encoding", te] }],
+      wire: chunks.map((c) => c.wire).join("") + `0${lastExt}\r\n` + trailerText + "\r\n",
+      body: chunks.map((c) => c.data).join(""),
+      trailers: trailerFields.map((f) => f.pair),
+      extensionSize: chunks.reduce((n, c) => n + c.extensionSize, 0) + lastExt.length,
+      trailerSize: trailerFields.length === 0 ? 0 : trailerText.length + 2,
+    };
+  });
+
+const chunkedBody = chunkedBodyOf(5, 80);
 
 /** How a request or response says whether the connection stays open. */
 const connectionOption = fc.constantFrom(
@@ -360,6 +365,50 @@ const restBytes = fc.oneof(
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }).map((b) => String.fromCharCode(...b)) },
   { weight: 1, arbitrary: fc.constant("GET / HTTP/1.1\r\nHost: x\r\n\r\n") },
 );
+
+/**
+ * One request with a long chunked body (up to 40 chunks of up to 1500 bytes,
+ * extensions, trailers), and where its body starts in the wire, for targets
+ * that damage the chunked framing alone.
+ */
+export const chunkedTraffic: fc.Arbitrary<Traffic & { bodyStart: number }> = fc.tuple(
+  chunkedBodyOf(40, 1500),
+  fields(3),
+).map(([body, random]) => {
+  const lines = [
+    { line: "Host: example.com\r\n", pair: ["Host", "example.com"] as [string, string] },
+    ...random,
+    ...body.framing,
+  ];
+  const head = "POST /upload HTTP/1.1\r\n" + lines.map((l) => l.line).join("") + "\r\n";
+  return {
+    ...traffic(
+      "request",
+      [{
+        wire: head + body.wire,
+        message: {
+          method: "POST",
+          target: "/upload",
+          version: "1.1",
+          headers: lines.map((l) => l.pair),
+          trailers: body.trailers,
+          body: body.body,
+          keepAlive: true,
+          upgrade: false,
+        },
+        headSize: head.length,
+        fieldCount: lines.length,
+        targetLength: 7,
+        extensionSize: body.extensionSize,
+        trailerSize: body.trailerSize,
+        last: false,
+      }],
+      "",
+      [],
+    ),
+    bodyStart: head.length,
+  };
+});
 
 /**
  * One to four pipelined requests; a CONNECT or a message that closes the
