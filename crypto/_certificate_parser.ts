@@ -167,6 +167,27 @@ export function readPublicKeyInfo(bytes: Uint8Array, spki: DerElement): PublicKe
 }
 
 /**
+ * The serial as `openssl x509 -serial` prints it: hex without leading zero
+ * octets, and for a negative serial (RFC 5280 4.1.2.2 wants them positive,
+ * yet some certificates have them) "-" and the magnitude, so that no two
+ * different serials print alike.
+ */
+function serialHex(der: Uint8Array, element: DerElement): string {
+  const bytes = integerBytes(der, element);
+  if ((der[element.start] & 0x80) === 0) return toHex(bytes);
+  const magnitude = new Uint8Array(bytes.length);
+  let carry = 1;
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    const value = (~bytes[i] & 0xff) + carry;
+    magnitude[i] = value & 0xff;
+    carry = value >> 8;
+  }
+  let start = 0;
+  while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
+  return "-" + toHex(magnitude, start);
+}
+
+/**
  * AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }
  * (RFC 5280 4.1.1.2): after the OID at most one element.
  */
@@ -292,7 +313,7 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
     element = readElement(der, at, tbs.end);
   }
   if (element.tag !== TAG.INTEGER) malformed("serialNumber is not an INTEGER");
-  const serialNumber = toHex(integerBytes(der, element));
+  const serialNumber = serialHex(der, element);
   const innerAlgorithm = expectElement(der, element.end, tbs.end, TAG.SEQUENCE, "signature");
   const issuer = expectElement(der, innerAlgorithm.end, tbs.end, TAG.SEQUENCE, "issuer");
   const validity = expectElement(der, issuer.end, tbs.end, TAG.SEQUENCE, "validity");

@@ -149,7 +149,11 @@ export function integerBytes(bytes: Uint8Array, element: DerElement): Uint8Array
   let { start } = element;
   const { end } = element;
   if (element.tag !== TAG.INTEGER || start === end) malformed("bad INTEGER");
-  if (end - start > 1 && bytes[start] === 0 && (bytes[start + 1] & 0x80) === 0) {
+  if (
+    end - start > 1 &&
+    ((bytes[start] === 0 && (bytes[start + 1] & 0x80) === 0) ||
+      (bytes[start] === 0xff && (bytes[start + 1] & 0x80) !== 0))
+  ) {
     malformed("non-minimal INTEGER");
   }
   if (bytes[start] === 0 && end - start > 1) start++;

@@ -425,6 +425,34 @@ test(name("unique identifiers: once each, in order, BIT STRINGs, as OpenSSL read
   }
 });
 
+// Found by fuzzing (x509/certificate, on Node): a negative serial (RFC 5280
+// wants them positive; some certificates have them) printed as its two's
+// complement bytes, the same text as a positive serial with those bytes,
+// where OpenSSL prints "-" and the magnitude; and a negative INTEGER with a
+// needless 0xff octet (not DER) parsed.
+test(name("negative serials read as OpenSSL reads them; non-minimal ones are refused"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(dir.cert({ name: "s", subject: "/CN=serial" })).der;
+    const [certificate] = parseDer(der)!;
+    const serial = certificate.children![0].children![1];
+    for (const bytes of [[0x80], [0xff], [0x80, 0x00], [0x81, 0x02, 0x03], [0xfe, 0xdc]]) {
+      serial.contents = new Uint8Array(bytes);
+      const variant = writeDer([certificate]);
+      dir.write("neg.der", variant);
+      const printed = dir.run(["x509", "-inform", "DER", "-in", "neg.der", "-noout", "-serial"]);
+      assert.equal(
+        parseCertificate(variant).serialNumber,
+        printed.trim().slice("serial=".length).toLowerCase(),
+      );
+    }
+    serial.contents = new Uint8Array([0xff, 0x80]);
+    sameVerdictAsOpenssl(dir, writeDer([certificate]), "a negative serial with a needless 0xff");
+  } finally {
+    dir.close();
+  }
+});
+
 // Found by fuzzing (x509/certificate): EC key parameters that were neither a
 // named curve nor specified or implicit parameters (RFC 5480 2.1.1) parsed as
 // "explicit", even a BOOLEAN eight bytes long that OpenSSL cannot load at all.
