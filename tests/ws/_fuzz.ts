@@ -153,7 +153,7 @@ export const DEFLATE_TARGETS: readonly FuzzTarget[] = [
         assert.equal(output.length, expected.length);
         assert.deepEqual(output, expected);
       }),
-    ciRuns: 200,
+    ciRuns: 400,
   },
   {
     name: "deflate/inflate-damaged",
@@ -192,7 +192,7 @@ export const DEFLATE_TARGETS: readonly FuzzTarget[] = [
           }
         },
       ),
-    ciRuns: 300,
+    ciRuns: 600,
   },
   {
     name: "deflate/deflate-roundtrip",
@@ -230,7 +230,7 @@ export const DEFLATE_TARGETS: readonly FuzzTarget[] = [
           }
         },
       ),
-    ciRuns: 100,
+    ciRuns: 200,
     // the deflater is no decoder: a tenth of the inputs (each makes a zlib stream)
     runs: 100_000,
   },

@@ -638,31 +638,31 @@ export const HTTP1_TARGETS: readonly FuzzTarget[] = [
     name: "http1/request-valid",
     about: "generated requests parse to what the grammar wrote, cut anywhere, both APIs",
     property: () => validProperty(requestTraffic),
-    ciRuns: 300,
+    ciRuns: 900,
   },
   {
     name: "http1/response-valid",
     about: "generated responses parse to what the grammar wrote, cut anywhere, both APIs",
     property: () => validProperty(responseTraffic),
-    ciRuns: 300,
+    ciRuns: 900,
   },
   {
     name: "http1/request-mutated",
     about: "mutated requests fail only with an HttpError, the same way however cut",
     property: () => mutatedProperty(requestTraffic),
-    ciRuns: 400,
+    ciRuns: 1200,
   },
   {
     name: "http1/response-mutated",
     about: "mutated responses fail only with an HttpError, the same way however cut",
     property: () => mutatedProperty(responseTraffic),
-    ciRuns: 400,
+    ciRuns: 1200,
   },
   {
     name: "http1/chunked",
     about: "long chunked bodies come out whole, within limits; damaged framing fails typed",
     property: chunkedProperty,
-    ciRuns: 200,
+    ciRuns: 600,
   },
   {
     name: "http1/garbage",
@@ -674,19 +674,19 @@ export const HTTP1_TARGETS: readonly FuzzTarget[] = [
         parseEveryWay(kind as Kind, data, cuts);
         traceEveryWay(kind === "request" ? "server" : "client", data, cuts);
       }),
-    ciRuns: 400,
+    ciRuns: 1200,
   },
   {
     name: "http1/limits",
     about: "small limits fail with their own code at the first message past them",
     property: () => limitsProperty(fc.oneof(requestTraffic, responseTraffic)),
-    ciRuns: 300,
+    ciRuns: 900,
   },
   {
     name: "http1/paused-pipeline",
     about: "a server that does not answer buffers at most maxBufferedSize, then refuses",
     property: pausedPipelineProperty,
-    ciRuns: 200,
+    ciRuns: 600,
   },
 ];
 
@@ -696,14 +696,14 @@ export const LLHTTP_TARGETS: readonly FuzzTarget[] = [
     name: "http1/llhttp-valid",
     about: "llhttp (Node's parser) reads generated traffic exactly as wirestack does",
     property: llhttpValidProperty,
-    ciRuns: 300,
+    ciRuns: 900,
     runtime: "node",
   },
   {
     name: "http1/llhttp-mutated",
     about: "on damaged traffic both parsers agree as far as both go; wirestack is never laxer",
     property: llhttpMutatedProperty,
-    ciRuns: 600,
+    ciRuns: 1800,
     runtime: "node",
   },
 ];

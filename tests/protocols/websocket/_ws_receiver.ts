@@ -122,7 +122,7 @@ function explained(code: string, theirs: string | undefined): boolean {
 export const WS_RECEIVER_TARGET: FuzzTarget = {
   name: "ws/ws-receiver",
   about: "ws's Receiver and wirestack read damaged streams alike, but for known differences",
-  ciRuns: 300,
+  ciRuns: 900,
   property: () =>
     fc.asyncProperty(
       fc.tuple(
