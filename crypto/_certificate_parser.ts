@@ -5,6 +5,7 @@
 
 import { toBase64, toHex } from "./_bytes.ts";
 import {
+  checkAny,
   contentsOf,
   contextTag,
   type DerElement,
@@ -192,9 +193,10 @@ function serialHex(der: Uint8Array, element: DerElement): string {
  * (RFC 5280 4.1.1.2): after the OID at most one element.
  */
 function checkParameters(bytes: Uint8Array, afterOid: number, end: number): void {
-  if (afterOid < end && readElement(bytes, afterOid, end).end !== end) {
-    malformed("extra data in an AlgorithmIdentifier");
-  }
+  if (afterOid >= end) return;
+  const parameters = readElement(bytes, afterOid, end);
+  if (parameters.end !== end) malformed("extra data in an AlgorithmIdentifier");
+  checkAny(bytes, parameters);
 }
 
 /** Reads one GeneralName (RFC 5280 4.2.1.6). */

@@ -191,6 +191,49 @@ function digits(bytes: Uint8Array, at: number, count: number): number {
   return value;
 }
 
+/**
+ * Checks a value of type ANY (an attribute value, algorithm parameters): the
+ * universal primitives in it must be well-formed (a BOOLEAN of one octet, an
+ * empty NULL, minimal INTEGERs, valid OIDs and BIT STRINGs, BMPStrings of whole
+ * characters), as OpenSSL checks them; constructed values element by element.
+ */
+export function checkAny(bytes: Uint8Array, element: DerElement, depth = 0): void {
+  if (depth > 32) malformed("a value nested too deep");
+  if (element.tag & 0x20) {
+    for (let at = element.start; at < element.end;) {
+      const child = readElement(bytes, at, element.end);
+      checkAny(bytes, child, depth + 1);
+      at = child.end;
+    }
+    return;
+  }
+  const length = element.end - element.start;
+  switch (element.tag) {
+    case TAG.BOOLEAN:
+      readBoolean(bytes, element);
+      return;
+    case TAG.NULL:
+      if (length !== 0) malformed("a NULL with contents");
+      return;
+    case TAG.INTEGER:
+    case 0x0a: // ENUMERATED
+      integerBytes(bytes, { ...element, tag: TAG.INTEGER });
+      return;
+    case TAG.OID:
+      readOid(bytes, element);
+      return;
+    case TAG.BIT_STRING:
+      readBitString(bytes, element);
+      return;
+    case TAG.BMP_STRING:
+      if (length % 2 !== 0) malformed("odd BMPString length");
+      return;
+    case TAG.UNIVERSAL_STRING:
+      if (length % 4 !== 0) malformed("bad UniversalString length");
+      return;
+  }
+}
+
 /** A UTCTime or GeneralizedTime in the DER form RFC 5280 requires (seconds, `Z`, no fraction). */
 export function readTime(bytes: Uint8Array, element: DerElement): Date {
   const { start, end } = element;

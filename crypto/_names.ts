@@ -4,6 +4,7 @@
 
 import { toHex } from "./_bytes.ts";
 import {
+  checkAny,
   type DerElement,
   encode,
   expectElement,
@@ -108,6 +109,7 @@ function readName(
         value = readString(bytes, valueElement);
         if (wantCanonical) value = value.trim().replace(/\s+/g, " ").toLowerCase();
       } else {
+        checkAny(bytes, valueElement);
         value = "#" + toHex(bytes, valueElement.offset, valueElement.end);
       }
       rdn.push({ type: shortName ?? attributeOid, oid: attributeOid, value });

@@ -420,6 +420,25 @@ test(name("unique identifiers: once each, in order, BIT STRINGs, as OpenSSL read
       writeDer([signatureAlgorithm]),
       "a signature algorithm with two OIDs",
     );
+    // And: values of type ANY holding a malformed universal value (a BOOLEAN
+    // of two octets as a name's value, an odd BMPString of an unknown type, a
+    // NULL with contents as key parameters).
+    const badValue = structuredClone(certificate);
+    const issuerName = badValue.children![0].children![3];
+    issuerName.children!.at(-1)!.children![0].children![1] = id(0x01, 0x52, 0x33);
+    sameVerdictAsOpenssl(dir, writeDer([badValue]), "a BOOLEAN of two octets in a name");
+    const unknownType = structuredClone(certificate);
+    unknownType.children![0].children![3].children!.push({
+      tag: 0x31,
+      children: [{ tag: 0x30, children: [id(0x06, 0x2a, 0x03), id(0x1e, 0x00, 0x41, 0x00)] }],
+    });
+    sameVerdictAsOpenssl(dir, writeDer([unknownType]), "an odd BMPString of an unknown type");
+    const nullParameters = structuredClone(certificate);
+    const spkiNode = nullParameters.children![0].children!.find((n) =>
+      n.children?.[1]?.tag === 0x03
+    )!;
+    spkiNode.children![0].children![1] = id(0x05, 0x00);
+    sameVerdictAsOpenssl(dir, writeDer([nullParameters]), "key parameters: a NULL with contents");
   } finally {
     dir.close();
   }
