@@ -444,6 +444,29 @@ test(name("unique identifiers: once each, in order, BIT STRINGs, as OpenSSL read
   }
 });
 
+// Found by fuzzing (x509/certificate, on Node): a name's attribute value of a
+// type no name uses (an OCTET STRING, a VisibleString, an INTEGER, a time)
+// parsed as "#hex", where OpenSSL refuses the certificate.
+test(name("name attribute values: the string types, BIT STRING and SEQUENCE only"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(dir.cert({ name: "n", subject: "/O=Types/CN=value" })).der;
+    const [certificate] = parseDer(der)!;
+    const tbs = certificate.children![0].children!;
+    const subject = tbs[tbs[0].tag === 0xa0 ? 5 : 4]; // version 1: no [0]
+    const value = subject.children!.at(-1)!.children![0].children![1];
+    const text = new TextEncoder().encode("123");
+    for (const tag of [0x04, 0x1a, 0x02, 0x17, 0x05, 0x15, 0x12, 0x16, 0x14, 0x0c, 0x13]) {
+      value.tag = tag;
+      value.contents = tag === 0x05 ? new Uint8Array(0) : tag === 0x02 ? new Uint8Array([1]) : text;
+      if (tag === 0x17) value.contents = new TextEncoder().encode("250101000000Z");
+      sameVerdictAsOpenssl(dir, writeDer([certificate]), `a value of type 0x${tag.toString(16)}`);
+    }
+  } finally {
+    dir.close();
+  }
+});
+
 // Found by fuzzing (x509/certificate, on Node): a negative serial (RFC 5280
 // wants them positive; some certificates have them) printed as its two's
 // complement bytes, the same text as a positive serial with those bytes,
