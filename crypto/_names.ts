@@ -42,26 +42,9 @@ const STRING_TAGS = new Set<number>([
   TAG.PRINTABLE_STRING,
   TAG.T61_STRING,
   TAG.IA5_STRING,
+  TAG.VISIBLE_STRING,
   TAG.UNIVERSAL_STRING,
   TAG.BMP_STRING,
-]);
-
-/**
- * The types an attribute value may have: the DirectoryString choices (RFC 5280
- * 4.1.2.4), IA5String and NumericString, BIT STRING and SEQUENCE for
- * structured values. The set OpenSSL decodes (its B_ASN1_PRINTABLE, without
- * the tags no attribute uses): anything else makes it refuse the certificate.
- */
-const VALUE_TAGS = new Set<number>([
-  TAG.BIT_STRING,
-  TAG.UTF8_STRING,
-  0x12, // NumericString
-  TAG.PRINTABLE_STRING,
-  TAG.T61_STRING,
-  TAG.IA5_STRING,
-  TAG.UNIVERSAL_STRING,
-  TAG.BMP_STRING,
-  TAG.SEQUENCE,
 ]);
 
 /** Escapes an attribute value for RFC 4514 text. */
@@ -119,9 +102,6 @@ function readName(
         "attribute value",
       );
       if (valueElement.end !== ava.end) malformed("extra data in an AttributeTypeAndValue");
-      if (!VALUE_TAGS.has(valueElement.tag)) {
-        malformed(`an attribute value of type 0x${valueElement.tag.toString(16)}`);
-      }
       const attributeOid = readOid(bytes, typeElement);
       const shortName = NAME_ATTRIBUTES[attributeOid];
       let value: string;
