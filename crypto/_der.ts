@@ -257,11 +257,12 @@ export function readTime(bytes: Uint8Array, element: DerElement): Date {
   const hour = digits(bytes, at + 4, 2);
   const minute = digits(bytes, at + 6, 2);
   const second = digits(bytes, at + 8, 2);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  // no leap second: OpenSSL ("Bad time value") and Go refuse :60 too, and no CA writes it
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
     malformed("time out of range");
   }
   const time = Date.UTC(year, month - 1, day, hour, minute, second);
-  if (new Date(time).getUTCDate() !== day && second !== 60) malformed("no such day");
+  if (new Date(time).getUTCDate() !== day) malformed("no such day");
   return new Date(time);
 }
 

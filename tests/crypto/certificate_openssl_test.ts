@@ -481,6 +481,32 @@ test(name("name attribute values of any type parse as #hex; OpenSSL takes fewer"
   }
 });
 
+// Found by fuzzing (x509/certificate, on Node): a validity time at second 60
+// (a leap second) parsed, as the next minute; OpenSSL calls it a "Bad time
+// value" and will not verify the certificate.
+test(name("validity times stop at second 59, as OpenSSL's do"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(dir.cert({ name: "t", subject: "/CN=time" })).der;
+    const [certificate] = parseDer(der)!;
+    const tbs = certificate.children![0].children!;
+    const notAfter = tbs[tbs[0].tag === 0xa0 ? 4 : 3].children![1];
+    for (const [text, ok] of [["991231235960Z", false], ["991231235959Z", true]] as const) {
+      notAfter.tag = 0x17;
+      notAfter.contents = new TextEncoder().encode(text);
+      const variant = writeDer([certificate]);
+      dir.write("time.der", variant);
+      const printed = dir.run(["x509", "-inform", "DER", "-in", "time.der", "-noout", "-enddate"]);
+      assert.equal(!printed.includes("Bad time value"), ok, printed);
+      if (ok) {
+        assert.equal(parseCertificate(variant).notAfter.toISOString(), "1999-12-31T23:59:59.000Z");
+      } else assert.throws(() => parseCertificate(variant), CertificateError);
+    }
+  } finally {
+    dir.close();
+  }
+});
+
 // Found by fuzzing (x509/certificate, on Node): a negative serial (RFC 5280
 // wants them positive; some certificates have them) printed as its two's
 // complement bytes, the same text as a positive serial with those bytes,
