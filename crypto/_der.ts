@@ -194,8 +194,9 @@ function digits(bytes: Uint8Array, at: number, count: number): number {
 /**
  * Checks a value of type ANY (an attribute value, algorithm parameters): the
  * universal primitives in it must be well-formed (a BOOLEAN of one octet, an
- * empty NULL, minimal INTEGERs, valid OIDs and BIT STRINGs, BMPStrings of whole
- * characters), as OpenSSL checks them; constructed values element by element.
+ * empty NULL, minimal INTEGERs, valid OIDs and BIT STRINGs, strings of whole
+ * characters, UTF-8 that decodes), as OpenSSL checks them; constructed values
+ * element by element.
  */
 export function checkAny(bytes: Uint8Array, element: DerElement, depth = 0): void {
   if (depth > 32) malformed("a value nested too deep");
@@ -225,11 +226,10 @@ export function checkAny(bytes: Uint8Array, element: DerElement, depth = 0): voi
     case TAG.BIT_STRING:
       readBitString(bytes, element);
       return;
+    case TAG.UTF8_STRING:
     case TAG.BMP_STRING:
-      if (length % 2 !== 0) malformed("odd BMPString length");
-      return;
     case TAG.UNIVERSAL_STRING:
-      if (length % 4 !== 0) malformed("bad UniversalString length");
+      readString(bytes, element); // whole characters, valid UTF-8
       return;
   }
 }

@@ -433,6 +433,13 @@ test(name("unique identifiers: once each, in order, BIT STRINGs, as OpenSSL read
       children: [{ tag: 0x30, children: [id(0x06, 0x2a, 0x03), id(0x1e, 0x00, 0x41, 0x00)] }],
     });
     sameVerdictAsOpenssl(dir, writeDer([unknownType]), "an odd BMPString of an unknown type");
+    const badUtf8 = structuredClone(unknownType);
+    badUtf8.children![0].children![3].children!.at(-1)!.children![0].children![1] = id(
+      0x0c,
+      0x80,
+      0x41,
+    );
+    sameVerdictAsOpenssl(dir, writeDer([badUtf8]), "bad UTF-8 in a value of an unknown type");
     const nullParameters = structuredClone(certificate);
     const spkiNode = nullParameters.children![0].children!.find((n) =>
       n.children?.[1]?.tag === 0x03
