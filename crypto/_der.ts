@@ -53,6 +53,8 @@ export function readElement(bytes: Uint8Array, offset: number, limit = bytes.len
   if (offset + 2 > limit) malformed(`truncated element at byte ${offset}`);
   const tag = bytes[offset];
   if ((tag & 0x1f) === 0x1f) malformed(`high tag number at byte ${offset}`);
+  // universal 0 is end-of-contents, which only indefinite lengths (not DER) have
+  if (tag === 0) malformed(`end-of-contents octets at byte ${offset}`);
   let length = bytes[offset + 1];
   let start = offset + 2;
   if (length & 0x80) {

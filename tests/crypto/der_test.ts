@@ -40,6 +40,15 @@ test("DER: lengths must be definite, minimal and inside the container", () => {
   malformed(() => readElement(bytes(0x04, 0x85, 1, 1, 1, 1, 1), 0)); // 5 length octets
 });
 
+// Found by fuzzing (tests/crypto/_fuzz.ts, x509/certificate, on Node): an
+// element with tag 0 (end-of-contents, which only indefinite lengths have) in
+// the parameters of an unknown key algorithm was read as a value.
+test("DER: tag 0 (end-of-contents) is no element", () => {
+  malformed(() => readElement(bytes(0x00, 0x00), 0));
+  malformed(() => readElement(bytes(0x00, 0x01, 0x00), 0));
+  assert.equal(readElement(bytes(0x05, 0x00), 0).tag, TAG.NULL);
+});
+
 test("DER: OIDs round-trip; non-minimal arcs are refused", () => {
   for (
     const dotted of [
