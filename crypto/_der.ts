@@ -55,6 +55,10 @@ export function readElement(bytes: Uint8Array, offset: number, limit = bytes.len
   if ((tag & 0x1f) === 0x1f) malformed(`high tag number at byte ${offset}`);
   // universal 0 is end-of-contents, which only indefinite lengths (not DER) have
   if (tag === 0) malformed(`end-of-contents octets at byte ${offset}`);
+  // universal types: SEQUENCE and SET are constructed, and in DER all others primitive
+  if ((tag & 0xc0) === 0 && ((tag & 0x20) !== 0) !== ((tag & 0x1f) === 16 || (tag & 0x1f) === 17)) {
+    malformed(`universal tag 0x${tag.toString(16)} in the wrong form at byte ${offset}`);
+  }
   let length = bytes[offset + 1];
   let start = offset + 2;
   if (length & 0x80) {
