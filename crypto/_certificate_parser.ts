@@ -5,6 +5,7 @@
 
 import { toBase64, toHex } from "./_bytes.ts";
 import {
+  checkAny,
   contentsOf,
   contextTag,
   type DerElement,
@@ -102,6 +103,7 @@ export function readPublicKeyInfo(bytes: Uint8Array, spki: DerElement): PublicKe
   );
   const key = readBitString(bytes, keyBits).bits;
   const afterOid = readElement(bytes, algorithm.start, algorithm.end).end;
+  checkParameters(bytes, afterOid, algorithm.end);
   switch (algorithmOid) {
     case KEY_ALG.rsaEncryption:
     case KEY_ALG.rsassaPss: {
@@ -134,6 +136,11 @@ export function readPublicKeyInfo(bytes: Uint8Array, spki: DerElement): PublicKe
       if (afterOid >= algorithm.end) malformed("EC key without curve parameters");
       const parameters = readElement(bytes, afterOid, algorithm.end);
       if (parameters.tag !== TAG.OID) {
+        // ECParameters (RFC 5480 2.1.1): a named curve, specified (SEQUENCE) or implicit (NULL)
+        const implicit = parameters.tag === TAG.NULL && parameters.end === parameters.start;
+        if (parameters.tag !== TAG.SEQUENCE && !implicit) {
+          malformed("EC key parameters that are no curve");
+        }
         return { algorithm: "EC", oid: algorithmOid, bits: 0, curve: "explicit" };
       }
       const curveOid = readOid(bytes, parameters);
@@ -158,6 +165,38 @@ export function readPublicKeyInfo(bytes: Uint8Array, spki: DerElement): PublicKe
     default:
       return { algorithm: algorithmOid, oid: algorithmOid, bits: 0 };
   }
+}
+
+/**
+ * The serial as `openssl x509 -serial` prints it: hex without leading zero
+ * octets, and for a negative serial (RFC 5280 4.1.2.2 wants them positive,
+ * yet some certificates have them) "-" and the magnitude, so that no two
+ * different serials print alike.
+ */
+function serialHex(der: Uint8Array, element: DerElement): string {
+  const bytes = integerBytes(der, element);
+  if ((der[element.start] & 0x80) === 0) return toHex(bytes);
+  const magnitude = new Uint8Array(bytes.length);
+  let carry = 1;
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    const value = (~bytes[i] & 0xff) + carry;
+    magnitude[i] = value & 0xff;
+    carry = value >> 8;
+  }
+  let start = 0;
+  while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
+  return "-" + toHex(magnitude, start);
+}
+
+/**
+ * AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }
+ * (RFC 5280 4.1.1.2): after the OID at most one element.
+ */
+function checkParameters(bytes: Uint8Array, afterOid: number, end: number): void {
+  if (afterOid >= end) return;
+  const parameters = readElement(bytes, afterOid, end);
+  if (parameters.end !== end) malformed("extra data in an AlgorithmIdentifier");
+  checkAny(bytes, parameters);
 }
 
 /** Reads one GeneralName (RFC 5280 4.2.1.6). */
@@ -269,13 +308,14 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
   let version = 1;
   if (element.tag === contextTag(0, true)) {
     const inner = expectElement(der, element.start, element.end, TAG.INTEGER, "version");
+    if (inner.end !== element.end) malformed("extra data after the version");
     version = readSmallInteger(der, inner) + 1;
     if (version < 2 || version > 3) malformed(`unknown certificate version ${version}`);
     at = element.end;
     element = readElement(der, at, tbs.end);
   }
   if (element.tag !== TAG.INTEGER) malformed("serialNumber is not an INTEGER");
-  const serialNumber = toHex(integerBytes(der, element));
+  const serialNumber = serialHex(der, element);
   const innerAlgorithm = expectElement(der, element.end, tbs.end, TAG.SEQUENCE, "signature");
   const issuer = expectElement(der, innerAlgorithm.end, tbs.end, TAG.SEQUENCE, "issuer");
   const validity = expectElement(der, issuer.end, tbs.end, TAG.SEQUENCE, "validity");
@@ -293,10 +333,15 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
 
   const issuerName = parseName(der, issuer);
   const subjectName = parseName(der, subject);
-  const signatureOid = readOid(
+  const signatureOidElement = expectElement(
     der,
-    expectElement(der, outerAlgorithm.start, outerAlgorithm.end, TAG.OID, "signature algorithm"),
+    outerAlgorithm.start,
+    outerAlgorithm.end,
+    TAG.OID,
+    "signature algorithm",
   );
+  checkParameters(der, signatureOidElement.end, outerAlgorithm.end);
+  const signatureOid = readOid(der, signatureOidElement);
   const publicKey = readPublicKeyInfo(der, spki);
 
   const extensions: ExtensionInfo[] = [];
@@ -323,7 +368,7 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
     info,
     tbs: encodingOf(der, tbs),
     signatureAlgorithm: encodingOf(der, outerAlgorithm),
-    signature: readBitString(der, signatureValue).bits,
+    signature: signatureBits(der, signatureValue),
     spki: encodingOf(der, spki),
     subjectDer: encodingOf(der, subject),
     issuerDer: encodingOf(der, issuer),
@@ -341,11 +386,17 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
   };
 
   at = spki.end;
+  let lastUniqueId = 0;
   while (at < tbs.end) {
     element = readElement(der, at, tbs.end);
     at = element.end;
     if (element.tag === contextTag(1, false) || element.tag === contextTag(2, false)) {
+      // issuerUniqueID [1], then subjectUniqueID [2], each at most once: IMPLICIT BIT STRINGs
       if (version < 2) malformed("unique identifiers in a v1 certificate");
+      const number = element.tag & 0x1f;
+      if (number <= lastUniqueId) malformed("unique identifiers repeated or out of order");
+      lastUniqueId = number;
+      readBitString(der, { ...element, tag: TAG.BIT_STRING });
       continue;
     }
     if (element.tag !== contextTag(3, true)) malformed("unexpected field in tbsCertificate");
@@ -356,6 +407,17 @@ export function parseCertificateParts(der: Uint8Array): CertificateParts {
     readExtensions(der, list, parts);
   }
   return parts;
+}
+
+/**
+ * The signature's bytes: every signature algorithm makes whole bytes, so bits
+ * left over would make a second encoding of the same signature (and a second
+ * certificate, with another fingerprint); OpenSSL refuses them too.
+ */
+export function signatureBits(der: Uint8Array, element: DerElement): Uint8Array {
+  const { bits, unused } = readBitString(der, element);
+  if (unused !== 0) malformed("a signature with bits left over in its BIT STRING");
+  return bits;
 }
 
 function sameBytes(bytes: Uint8Array, a: DerElement, b: DerElement): boolean {

@@ -53,6 +53,12 @@ export function readElement(bytes: Uint8Array, offset: number, limit = bytes.len
   if (offset + 2 > limit) malformed(`truncated element at byte ${offset}`);
   const tag = bytes[offset];
   if ((tag & 0x1f) === 0x1f) malformed(`high tag number at byte ${offset}`);
+  // universal 0 is end-of-contents, which only indefinite lengths (not DER) have
+  if (tag === 0) malformed(`end-of-contents octets at byte ${offset}`);
+  // universal types: SEQUENCE and SET are constructed, and in DER all others primitive
+  if ((tag & 0xc0) === 0 && ((tag & 0x20) !== 0) !== ((tag & 0x1f) === 16 || (tag & 0x1f) === 17)) {
+    malformed(`universal tag 0x${tag.toString(16)} in the wrong form at byte ${offset}`);
+  }
   let length = bytes[offset + 1];
   let start = offset + 2;
   if (length & 0x80) {
@@ -149,7 +155,11 @@ export function integerBytes(bytes: Uint8Array, element: DerElement): Uint8Array
   let { start } = element;
   const { end } = element;
   if (element.tag !== TAG.INTEGER || start === end) malformed("bad INTEGER");
-  if (end - start > 1 && bytes[start] === 0 && (bytes[start + 1] & 0x80) === 0) {
+  if (
+    end - start > 1 &&
+    ((bytes[start] === 0 && (bytes[start + 1] & 0x80) === 0) ||
+      (bytes[start] === 0xff && (bytes[start + 1] & 0x80) !== 0))
+  ) {
     malformed("non-minimal INTEGER");
   }
   if (bytes[start] === 0 && end - start > 1) start++;
@@ -187,6 +197,49 @@ function digits(bytes: Uint8Array, at: number, count: number): number {
   return value;
 }
 
+/**
+ * Checks a value of type ANY (an attribute value, algorithm parameters): the
+ * universal primitives in it must be well-formed (a BOOLEAN of one octet, an
+ * empty NULL, minimal INTEGERs, valid OIDs and BIT STRINGs, strings of whole
+ * characters, UTF-8 that decodes), as OpenSSL checks them; constructed values
+ * element by element.
+ */
+export function checkAny(bytes: Uint8Array, element: DerElement, depth = 0): void {
+  if (depth > 32) malformed("a value nested too deep");
+  if (element.tag & 0x20) {
+    for (let at = element.start; at < element.end;) {
+      const child = readElement(bytes, at, element.end);
+      checkAny(bytes, child, depth + 1);
+      at = child.end;
+    }
+    return;
+  }
+  const length = element.end - element.start;
+  switch (element.tag) {
+    case TAG.BOOLEAN:
+      readBoolean(bytes, element);
+      return;
+    case TAG.NULL:
+      if (length !== 0) malformed("a NULL with contents");
+      return;
+    case TAG.INTEGER:
+    case 0x0a: // ENUMERATED
+      integerBytes(bytes, { ...element, tag: TAG.INTEGER });
+      return;
+    case TAG.OID:
+      readOid(bytes, element);
+      return;
+    case TAG.BIT_STRING:
+      readBitString(bytes, element);
+      return;
+    case TAG.UTF8_STRING:
+    case TAG.BMP_STRING:
+    case TAG.UNIVERSAL_STRING:
+      readString(bytes, element); // whole characters, valid UTF-8
+      return;
+  }
+}
+
 /** A UTCTime or GeneralizedTime in the DER form RFC 5280 requires (seconds, `Z`, no fraction). */
 export function readTime(bytes: Uint8Array, element: DerElement): Date {
   const { start, end } = element;
@@ -210,11 +263,12 @@ export function readTime(bytes: Uint8Array, element: DerElement): Date {
   const hour = digits(bytes, at + 4, 2);
   const minute = digits(bytes, at + 6, 2);
   const second = digits(bytes, at + 8, 2);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  // no leap second: OpenSSL ("Bad time value") and Go refuse :60 too, and no CA writes it
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
     malformed("time out of range");
   }
   const time = Date.UTC(year, month - 1, day, hour, minute, second);
-  if (new Date(time).getUTCDate() !== day && second !== 60) malformed("no such day");
+  if (new Date(time).getUTCDate() !== day) malformed("no such day");
   return new Date(time);
 }
 

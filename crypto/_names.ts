@@ -4,6 +4,7 @@
 
 import { toHex } from "./_bytes.ts";
 import {
+  checkAny,
   type DerElement,
   encode,
   expectElement,
@@ -108,6 +109,7 @@ function readName(
         value = readString(bytes, valueElement);
         if (wantCanonical) value = value.trim().replace(/\s+/g, " ").toLowerCase();
       } else {
+        checkAny(bytes, valueElement);
         value = "#" + toHex(bytes, valueElement.offset, valueElement.end);
       }
       rdn.push({ type: shortName ?? attributeOid, oid: attributeOid, value });
@@ -142,8 +144,21 @@ interface TextAttribute {
   value: string | Uint8Array;
 }
 
+/** `raw` without surrounding whitespace, but a trailing space escaped as `\ ` (RFC 4514 2.4) stays. */
+function trimValue(raw: string): string {
+  const text = raw.trimStart();
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1])) {
+    let backslashes = 0;
+    for (let i = end - 2; i >= 0 && text[i] === "\\"; i--) backslashes++;
+    if (backslashes % 2 === 1) break; // escaped: part of the value
+    end--;
+  }
+  return text.slice(0, end);
+}
+
 function unescapeValue(raw: string): string | Uint8Array {
-  const text = raw.trim();
+  const text = trimValue(raw);
   if (text.startsWith("#")) {
     const hex = text.slice(1);
     if (!/^([0-9a-fA-F]{2})+$/.test(hex)) {
@@ -220,7 +235,7 @@ function parseAttribute(text: string): TextAttribute {
  * specific first) or OpenSSL's slash form (`/O=b/CN=a`: DER order).
  */
 export function parseNameText(text: string): TextAttribute[][] {
-  const trimmed = text.trim();
+  const trimmed = trimValue(text);
   if (trimmed === "") return [];
   if (trimmed.startsWith("/")) {
     return splitUnescaped(trimmed.slice(1), "/").filter((part) => part.trim() !== "").map((rdn) =>

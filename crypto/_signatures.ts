@@ -184,6 +184,11 @@ function ecdsaRaw(der: Uint8Array, curve: string): Uint8Array {
   if (s.end !== top.end) malformed("extra data in an ECDSA signature");
   const out = new Uint8Array(2 * size);
   for (const [index, element] of [r, s].entries()) {
+    // r and s are positive: a negative INTEGER (its 0x00 dropped) would be a
+    // second encoding of the same signature, as OpenSSL also refuses
+    if (element.end > element.start && der[element.start] & 0x80) {
+      malformed("a negative number in an ECDSA signature");
+    }
     const value = integerBytes(der, element);
     if (value.length > size) malformed("ECDSA signature number too long");
     out.set(value, (index + 1) * size - value.length);

@@ -113,7 +113,11 @@ export interface Certificate extends CertificateExtensions {
   der: Uint8Array;
   /** 1, 2 or 3. */
   version: number;
-  /** The serial number, hex (leading zero octets dropped, as `openssl x509 -serial`). */
+  /**
+   * The serial number, hex (leading zero octets dropped, as `openssl x509
+   * -serial`; a negative serial, which RFC 5280 forbids but some certificates
+   * carry, is "-" and its magnitude, as OpenSSL prints it).
+   */
   serialNumber: string;
   /** The subject as RFC 4514 text (`CN=example.com,O=Acme,C=US`). */
   subject: string;

@@ -9,13 +9,17 @@
  */
 
 import { toArrayBuffer, toBase64 } from "./_bytes.ts";
-import { type ExtensionTarget, readExtensions, readPublicKeyInfo } from "./_certificate_parser.ts";
+import {
+  type ExtensionTarget,
+  readExtensions,
+  readPublicKeyInfo,
+  signatureBits,
+} from "./_certificate_parser.ts";
 import {
   contextTag,
   encodingOf,
   expectElement,
   malformed,
-  readBitString,
   readElement,
   readOid,
   readSmallInteger,
@@ -110,7 +114,7 @@ function parseRequestParts(input: string | Uint8Array): RequestParts {
     info: request,
     signed: encodingOf(der, info),
     signatureAlgorithm: encodingOf(der, algorithm),
-    signature: readBitString(der, signature).bits,
+    signature: signatureBits(der, signature),
     spki: encodingOf(der, spki),
     sanIps: [],
     unknownCritical: [],

@@ -183,7 +183,8 @@ class InflateEngine {
         break;
       }
       if (status !== Z_OK && status !== Z_BUF_ERROR) {
-        throw new Error(`inflate failed: ${strm.msg || status}`);
+        const error = new Error(`inflate failed: ${strm.msg || status}`);
+        throw Object.assign(error, { written: strm.next_out - offset });
       }
       break;
     }

@@ -222,6 +222,15 @@ export class MessageReader implements FrameSink {
       try {
         n = inflater.read(this.#buffer, at, end);
       } catch (cause) {
+        // What came out before the damage is checked first: the first violation
+        // in the inflated stream wins, however the input was cut.
+        const written = (cause as { written?: unknown } | null)?.written;
+        if (
+          this.#opcode === Opcode.TEXT && typeof written === "number" && written > 0 &&
+          !this.#utf8.push(this.#buffer, at, Math.min(at + written, end))
+        ) {
+          fail("ERR_INVALID_UTF8", "a text message that is not valid UTF-8", 1007);
+        }
         fail(
           "ERR_INVALID_COMPRESSED_DATA",
           "a compressed message that does not inflate",

@@ -46,7 +46,10 @@ export interface RawInflater {
    *
    * @returns how many bytes were written; fewer than `end - offset` means every
    *   pushed byte has been used
-   * @throws when the compressed data is invalid
+   * @throws when the compressed data is invalid; the error's `written`
+   *   property, when it is a number, counts the bytes written to `output` from
+   *   `offset` before the problem (the core checks them first, so the first
+   *   violation in the inflated stream is reported however the input was cut)
    */
   read(output: Uint8Array, offset: number, end: number): number;
   /** Forgets the history and any pushed bytes. */

@@ -52,7 +52,7 @@ export function parseExtensions(value: string): ExtensionOffer[] {
     throw new WebSocketError(
       "ERR_HANDSHAKE_EXTENSIONS",
       `Sec-WebSocket-Extensions: ${what} at offset ${i} of ${JSON.stringify(value)}`,
-      { status: 400 },
+      { status: 400, headers: [] },
     );
   };
   const skipSpace = () => {

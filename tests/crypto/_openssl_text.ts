@@ -101,7 +101,8 @@ export function opensslFields(
   const value = (output: string, key: string) => {
     const line = output.split("\n").find((candidate) => candidate.startsWith(key + "="));
     if (line === undefined) throw new Error(`openssl printed no ${key}: ${output}`);
-    return line.slice(key.length + 1).trim();
+    // a trailing space may be the end of an escaped value ("CN=\\ "): keep it
+    return line.slice(key.length + 1).trimStart().replace(/\r$/, "");
   };
   const names = x509("-subject", "-issuer", "-nameopt", "RFC2253,-esc_msb");
   const dates = x509("-startdate", "-enddate", "-dateopt", "iso_8601");

@@ -3,8 +3,6 @@
 // with @peculiar/x509 (the schema-driven parser wirestack's lean reader replaces).
 
 import assert from "node:assert/strict";
-import { X509Certificate } from "node:crypto";
-import * as x509 from "../../crypto/_x509.ts";
 import {
   type Certificate,
   CertificateError,
@@ -12,109 +10,12 @@ import {
   parseCertificateBundle,
   spkiSha256,
 } from "../../crypto/mod.ts";
+import { assertMatchesOpenssl, assertMatchesOtherParsers } from "./_compare_parsers.ts";
 import { runtimeName, test } from "../_harness.ts";
-import { type CertSpec, OpensslDir } from "./_openssl.ts";
-import { expandIp, opensslFields } from "./_openssl_text.ts";
+import { type DerNode, parseDer, writeDer } from "./_der_mutator.ts";
+import { type CertSpec, OpensslDir, opensslStatus } from "./_openssl.ts";
 
 const name = (text: string) => `parseCertificate vs openssl (${runtimeName}): ${text}`;
-
-/** Asserts every field OpenSSL prints matches the parse. */
-function assertMatchesOpenssl(
-  dir: OpensslDir,
-  file: string,
-  certificate: Certificate,
-  der = false,
-): void {
-  const o = opensslFields(dir, file, { der });
-  assert.equal(certificate.subject, o.subject, "subject");
-  assert.equal(certificate.issuer, o.issuer, "issuer");
-  assert.equal(certificate.serialNumber, o.serial, "serial");
-  assert.equal(certificate.notBefore.getTime(), o.notBefore.getTime(), "notBefore");
-  assert.equal(certificate.notAfter.getTime(), o.notAfter.getTime(), "notAfter");
-  assert.equal(certificate.fingerprints.sha256, o.sha256, "sha256 fingerprint");
-  assert.equal(certificate.fingerprints.sha1, o.sha1, "sha1 fingerprint");
-  assert.equal(certificate.version, o.version, "version");
-  assert.equal(certificate.signatureAlgorithm, o.signatureAlgorithm, "signature algorithm");
-  assert.equal(certificate.spkiSha256, o.spkiSha256, "SPKI pin");
-  if (o.publicKeyBits !== undefined) {
-    assert.equal(certificate.publicKey.bits, o.publicKeyBits, "key bits");
-  }
-  if (o.curve !== undefined) assert.equal(certificate.publicKey.curve, o.curve, "curve");
-  if (o.exponent !== undefined) {
-    assert.equal(certificate.publicKey.exponent, o.exponent, "exponent");
-  }
-  const san = certificate.subjectAltName;
-  assert.deepEqual(
-    san === undefined
-      ? undefined
-      : { dns: san.dns, ip: san.ip.map(expandIp), email: san.email, uri: san.uri },
-    o.san,
-    "subjectAltName",
-  );
-  assert.deepEqual(certificate.keyUsage, o.keyUsage, "keyUsage");
-  assert.deepEqual(certificate.extendedKeyUsage, o.extendedKeyUsage, "extendedKeyUsage");
-  assert.deepEqual(certificate.basicConstraints, o.basicConstraints, "basicConstraints");
-  assert.equal(certificate.subjectKeyIdentifier, o.subjectKeyIdentifier, "subjectKeyIdentifier");
-  assert.equal(
-    certificate.authorityKeyIdentifier,
-    o.authorityKeyIdentifier,
-    "authorityKeyIdentifier",
-  );
-  if (o.nameConstraints !== undefined) {
-    const shown = (
-      list: Certificate["extensions"] extends unknown ? Array<{ type: string; value: string }>
-        : never,
-    ) =>
-      list.filter((entry) => entry.type !== "dirName").map((entry) =>
-        entry.type === "ip"
-          ? `ip:${expandIp(entry.value.split("/")[0])}/${entry.value.split("/")[1]}`
-          : `${{ dns: "DNS", email: "email", uri: "URI" }[entry.type as "dns"]}:${entry.value}`
-      );
-    const withoutDirNames = (list: string[]) => list.filter((line) => !line.startsWith("DirName:"));
-    assert.deepEqual(
-      shown(certificate.nameConstraints!.permitted),
-      withoutDirNames(o.nameConstraints.permitted),
-    );
-    assert.deepEqual(
-      shown(certificate.nameConstraints!.excluded),
-      withoutDirNames(o.nameConstraints.excluded),
-    );
-  } else {
-    assert.equal(certificate.nameConstraints, undefined);
-  }
-  assert.deepEqual(
-    certificate.crlDistributionPoints,
-    o.crlDistributionPoints,
-    "CRL distribution points",
-  );
-  assert.deepEqual(certificate.authorityInfoAccess?.ocsp, o.ocsp, "OCSP");
-  assert.deepEqual(certificate.authorityInfoAccess?.caIssuers, o.caIssuers, "CA issuers");
-  assert.deepEqual(certificate.certificatePolicies, o.policies, "policies");
-}
-
-/** Asserts node:crypto and @peculiar/x509 read the same certificate the same way. */
-function assertMatchesOtherParsers(certificate: Certificate): void {
-  const node = new X509Certificate(certificate.der);
-  assert.equal(
-    certificate.fingerprints.sha256,
-    node.fingerprint256.replace(/:/g, "").toLowerCase(),
-  );
-  assert.equal(
-    certificate.serialNumber.replace(/^0+(?=.)/, ""),
-    node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
-  );
-  assert.equal(certificate.notAfter.getTime(), new Date(node.validTo).getTime());
-  assert.equal(certificate.basicConstraints?.ca === true, node.ca);
-  const peculiar = new x509.X509Certificate(certificate.der.slice().buffer as ArrayBuffer);
-  assert.equal(certificate.notBefore.getTime(), peculiar.notBefore.getTime());
-  assert.equal(certificate.signatureAlgorithm.length > 0, true);
-  const peculiarSan = peculiar.getExtension(x509.SubjectAlternativeNameExtension);
-  const dns =
-    peculiarSan?.names.items.filter((item) => item.type === "dns").map((item) => item.value) ?? [];
-  assert.deepEqual(certificate.subjectAltName?.dns ?? [], dns);
-  const ski = peculiar.getExtension(x509.SubjectKeyIdentifierExtension);
-  assert.equal(certificate.subjectKeyIdentifier, ski?.keyId);
-}
 
 function check(dir: OpensslDir, spec: CertSpec, extraArgs?: (pem: string) => void): Certificate {
   const pem = dir.cert(spec);
@@ -439,3 +340,244 @@ test(
   },
   { timeout: 60_000 },
 );
+
+/** Parses `bytes` (changed from a good certificate) and compares the verdict with `openssl x509`. */
+function sameVerdictAsOpenssl(dir: OpensslDir, bytes: Uint8Array, what: string): void {
+  dir.write("variant.der", bytes);
+  const openssl = opensslStatus([
+    "x509",
+    "-inform",
+    "DER",
+    "-in",
+    dir.path("variant.der"),
+    "-noout",
+    "-text",
+  ]);
+  let ours = true;
+  try {
+    parseCertificate(bytes);
+  } catch (error) {
+    assert.ok(error instanceof CertificateError && error.code === "malformed", String(error));
+    ours = false;
+  }
+  assert.equal(ours, openssl.ok, `${what}: wirestack ${ours}, openssl ${openssl.ok}`);
+}
+
+// Found by fuzzing (tests/crypto/_fuzz.ts, x509/certificate): the unique
+// identifiers of a version 2 or 3 certificate ([1] issuerUniqueID, [2]
+// subjectUniqueID, RFC 5280 4.1) were skipped unread, so a certificate with
+// two of them, with them out of order, or with one that is no BIT STRING
+// parsed where OpenSSL refuses it.
+test(name("unique identifiers: once each, in order, BIT STRINGs, as OpenSSL reads them"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(
+      dir.cert({ name: "u", subject: "/CN=unique", ext: ["basicConstraints=CA:FALSE"] }),
+    ).der;
+    const [certificate] = parseDer(der)!;
+    const tbs = certificate.children![0];
+    const at = tbs.children!.findIndex((node) => node.tag === 0xa3);
+    const id = (tag: number, ...contents: number[]) => ({
+      tag,
+      contents: new Uint8Array(contents),
+    });
+    const cases: Array<[string, DerNode[]]> = [
+      ["both, in order", [id(0x81, 0x00, 0xaa), id(0x82, 0x00, 0xbb)]],
+      ["a subject ID with unused bits", [id(0x82, 0x04, 0xf0)]],
+      ["an empty issuer ID", [id(0x81)]],
+      ["an ID with 8 unused bits", [id(0x82, 0x08, 0xff)]],
+      ["two subject IDs", [id(0x82, 0x00, 0xaa), id(0x82, 0x00, 0xbb)]],
+      ["subject before issuer", [id(0x82, 0x00, 0xaa), id(0x81, 0x00, 0xbb)]],
+    ];
+    for (const [what, ids] of cases) {
+      const changed = structuredClone(certificate);
+      changed.children![0].children!.splice(at, 0, ...ids);
+      sameVerdictAsOpenssl(dir, writeDer([changed]), what);
+    }
+    // Also found by fuzzing (x509/certificate, on Node): a second INTEGER in
+    // the [0] that wraps the version was not noticed.
+    const twice = structuredClone(certificate);
+    const version = twice.children![0].children![0];
+    version.children!.push(structuredClone(version.children![0]));
+    sameVerdictAsOpenssl(dir, writeDer([twice]), "two versions");
+    // And (on Node): an AlgorithmIdentifier with a second OID, in the key or
+    // in the signature algorithm (inner and outer alike).
+    const keyAlgorithm = structuredClone(certificate);
+    const spki = keyAlgorithm.children![0].children!.find((n) => n.children?.[1]?.tag === 0x03)!;
+    spki.children![0].children!.splice(1, 0, structuredClone(spki.children![0].children![0]));
+    sameVerdictAsOpenssl(dir, writeDer([keyAlgorithm]), "a key algorithm with two OIDs");
+    const signatureAlgorithm = structuredClone(certificate);
+    for (
+      const algorithm of [
+        signatureAlgorithm.children![0].children![2],
+        signatureAlgorithm.children![1],
+      ]
+    ) {
+      algorithm.children!.push(structuredClone(algorithm.children![0]));
+    }
+    sameVerdictAsOpenssl(
+      dir,
+      writeDer([signatureAlgorithm]),
+      "a signature algorithm with two OIDs",
+    );
+    // And: values of type ANY holding a malformed universal value (a BOOLEAN
+    // of two octets as a name's value, an odd BMPString of an unknown type, a
+    // NULL with contents as key parameters).
+    const badValue = structuredClone(certificate);
+    const issuerName = badValue.children![0].children![3];
+    issuerName.children!.at(-1)!.children![0].children![1] = id(0x01, 0x52, 0x33);
+    sameVerdictAsOpenssl(dir, writeDer([badValue]), "a BOOLEAN of two octets in a name");
+    const unknownType = structuredClone(certificate);
+    unknownType.children![0].children![3].children!.push({
+      tag: 0x31,
+      children: [{ tag: 0x30, children: [id(0x06, 0x2a, 0x03), id(0x1e, 0x00, 0x41, 0x00)] }],
+    });
+    sameVerdictAsOpenssl(dir, writeDer([unknownType]), "an odd BMPString of an unknown type");
+    const badUtf8 = structuredClone(unknownType);
+    badUtf8.children![0].children![3].children!.at(-1)!.children![0].children![1] = id(
+      0x0c,
+      0x80,
+      0x41,
+    );
+    sameVerdictAsOpenssl(dir, writeDer([badUtf8]), "bad UTF-8 in a value of an unknown type");
+    const nullParameters = structuredClone(certificate);
+    const spkiNode = nullParameters.children![0].children!.find((n) =>
+      n.children?.[1]?.tag === 0x03
+    )!;
+    spkiNode.children![0].children![1] = id(0x05, 0x00);
+    sameVerdictAsOpenssl(dir, writeDer([nullParameters]), "key parameters: a NULL with contents");
+  } finally {
+    dir.close();
+  }
+});
+
+// Met by fuzzing (x509/certificate, on Node), and kept: an attribute value may
+// be of any type (RFC 5280 4.1.2.4: AttributeValue is ANY), which wirestack
+// prints as "#" and the hex of its DER (RFC 4514 2.4); OpenSSL decodes only the
+// string types, BIT STRING and SEQUENCE, and refuses the certificate otherwise.
+test(name("name attribute values of any type parse as #hex; OpenSSL takes fewer"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(dir.cert({ name: "n", subject: "/O=Types/CN=value" })).der;
+    const [certificate] = parseDer(der)!;
+    const tbs = certificate.children![0].children!;
+    const subject = tbs[tbs[0].tag === 0xa0 ? 5 : 4]; // version 1: no [0]
+    const value = subject.children!.at(-1)!.children![0].children![1];
+    const cases: Array<[number, number[], boolean]> = [
+      [0x04, [0x61, 0x62, 0x63], false], // OCTET STRING
+      [0x02, [0x01], false], // INTEGER
+      [0x17, [...new TextEncoder().encode("250101000000Z")], false], // UTCTime
+      [0x12, [0x31, 0x32, 0x33], true], // NumericString
+      [0x16, [0x61, 0x62, 0x63], true], // IA5String
+    ];
+    for (const [tag, contents, opensslReads] of cases) {
+      value.tag = tag;
+      value.contents = new Uint8Array(contents);
+      const variant = writeDer([certificate]);
+      dir.write("variant.der", variant);
+      const openssl = opensslStatus(["x509", "-inform", "DER", "-in", dir.path("variant.der")]);
+      assert.equal(openssl.ok, opensslReads, `openssl on a value of type 0x${tag.toString(16)}`);
+      const parsed = parseCertificate(variant);
+      if (tag !== 0x16) {
+        const hex = [tag, contents.length, ...contents].map((b) => b.toString(16).padStart(2, "0"));
+        assert.equal(parsed.subjectAttributes[0].value, "#" + hex.join(""));
+      }
+    }
+  } finally {
+    dir.close();
+  }
+});
+
+// Found by fuzzing (x509/certificate, on Node): a validity time at second 60
+// (a leap second) parsed, as the next minute; OpenSSL calls it a "Bad time
+// value" and will not verify the certificate.
+test(name("validity times stop at second 59, as OpenSSL's do"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(dir.cert({ name: "t", subject: "/CN=time" })).der;
+    const [certificate] = parseDer(der)!;
+    const tbs = certificate.children![0].children!;
+    const notAfter = tbs[tbs[0].tag === 0xa0 ? 4 : 3].children![1];
+    for (const [text, ok] of [["991231235960Z", false], ["991231235959Z", true]] as const) {
+      notAfter.tag = 0x17;
+      notAfter.contents = new TextEncoder().encode(text);
+      const variant = writeDer([certificate]);
+      dir.write("time.der", variant);
+      const printed = dir.run(["x509", "-inform", "DER", "-in", "time.der", "-noout", "-enddate"]);
+      assert.equal(!printed.includes("Bad time value"), ok, printed);
+      if (ok) {
+        assert.equal(parseCertificate(variant).notAfter.toISOString(), "1999-12-31T23:59:59.000Z");
+      } else assert.throws(() => parseCertificate(variant), CertificateError);
+    }
+  } finally {
+    dir.close();
+  }
+});
+
+// Found by fuzzing (x509/certificate, on Node): a negative serial (RFC 5280
+// wants them positive; some certificates have them) printed as its two's
+// complement bytes, the same text as a positive serial with those bytes,
+// where OpenSSL prints "-" and the magnitude; and a negative INTEGER with a
+// needless 0xff octet (not DER) parsed.
+test(name("negative serials read as OpenSSL reads them; non-minimal ones are refused"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(dir.cert({ name: "s", subject: "/CN=serial" })).der;
+    const [certificate] = parseDer(der)!;
+    const serial = certificate.children![0].children![1];
+    for (const bytes of [[0x80], [0xff], [0x80, 0x00], [0x81, 0x02, 0x03], [0xfe, 0xdc]]) {
+      serial.contents = new Uint8Array(bytes);
+      const variant = writeDer([certificate]);
+      dir.write("neg.der", variant);
+      const printed = dir.run(["x509", "-inform", "DER", "-in", "neg.der", "-noout", "-serial"]);
+      assert.equal(
+        parseCertificate(variant).serialNumber,
+        printed.trim().slice("serial=".length).toLowerCase(),
+      );
+    }
+    serial.contents = new Uint8Array([0xff, 0x80]);
+    sameVerdictAsOpenssl(dir, writeDer([certificate]), "a negative serial with a needless 0xff");
+  } finally {
+    dir.close();
+  }
+});
+
+// Found by fuzzing (x509/certificate): EC key parameters that were neither a
+// named curve nor specified or implicit parameters (RFC 5480 2.1.1) parsed as
+// "explicit", even a BOOLEAN eight bytes long that OpenSSL cannot load at all.
+// OpenSSL loads the other shapes but not their key ("Unable to load Public
+// Key"); wirestack refuses the certificate, as it can do nothing with it.
+test(name("EC key parameters: a named curve, specified or implicit, nothing else"), () => {
+  const dir = new OpensslDir();
+  try {
+    const der = parseCertificate(dir.cert({ name: "ec", subject: "/CN=ec" })).der;
+    const [certificate] = parseDer(der)!;
+    const spki = certificate.children![0].children!.find((node) =>
+      node.tag === 0x30 && node.children?.[1]?.tag === 0x03
+    )!;
+    const parameters = spki.children![0].children![1];
+    for (const tag of [0x01, 0x02, 0x04, 0x05, 0x0c, 0x31]) {
+      parameters.tag = tag;
+      const variant = writeDer([certificate]);
+      parameters.tag = 0x06;
+      assert.throws(() => parseCertificate(variant), CertificateError, `tag ${tag}`);
+      dir.write("variant.der", variant);
+      const openssl = opensslStatus([
+        "x509",
+        "-inform",
+        "DER",
+        "-in",
+        dir.path("variant.der"),
+        "-noout",
+        "-text",
+      ]);
+      assert.ok(
+        !openssl.ok || openssl.output.includes("Unable to load Public Key"),
+        `openssl loads a key with parameters of tag ${tag}`,
+      );
+    }
+    assert.equal(parseCertificate(writeDer([certificate])).publicKey.curve, "P-256");
+  } finally {
+    dir.close();
+  }
+});

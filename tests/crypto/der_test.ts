@@ -40,6 +40,29 @@ test("DER: lengths must be definite, minimal and inside the container", () => {
   malformed(() => readElement(bytes(0x04, 0x85, 1, 1, 1, 1, 1), 0)); // 5 length octets
 });
 
+// Found by fuzzing (tests/crypto/_fuzz.ts, x509/certificate, on Node): an
+// element with tag 0 (end-of-contents, which only indefinite lengths have) in
+// the parameters of an unknown key algorithm was read as a value.
+test("DER: tag 0 (end-of-contents) is no element", () => {
+  malformed(() => readElement(bytes(0x00, 0x00), 0));
+  malformed(() => readElement(bytes(0x00, 0x01, 0x00), 0));
+  assert.equal(readElement(bytes(0x05, 0x00), 0).tag, TAG.NULL);
+});
+
+// Found by fuzzing (x509/certificate, on Node): a primitive SEQUENCE (tag 0x10)
+// as algorithm parameters. DER has SEQUENCE and SET constructed, every other
+// universal type primitive (X.690 8.9, 8.11, 10.2).
+test("DER: universal tags in the form DER gives them", () => {
+  malformed(() => readElement(bytes(0x10, 0x00), 0)); // primitive SEQUENCE
+  malformed(() => readElement(bytes(0x11, 0x00), 0)); // primitive SET
+  malformed(() => readElement(bytes(0x24, 0x00), 0)); // constructed OCTET STRING
+  malformed(() => readElement(bytes(0x22, 0x03, 0x02, 0x01, 0x00), 0)); // constructed INTEGER
+  assert.equal(readElement(bytes(0x30, 0x00), 0).tag, TAG.SEQUENCE);
+  assert.equal(readElement(bytes(0x31, 0x00), 0).tag, TAG.SET);
+  assert.equal(readElement(bytes(0xa0, 0x00), 0).tag, 0xa0); // context tags: either form
+  assert.equal(readElement(bytes(0x80, 0x00), 0).tag, 0x80);
+});
+
 test("DER: OIDs round-trip; non-minimal arcs are refused", () => {
   for (
     const dotted of [

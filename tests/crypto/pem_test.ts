@@ -57,3 +57,23 @@ test("names: text to DER and back, RFC 4514 escaping, slash form, multi-valued R
   assert.throws(() => encodeName("CN=x\\"), CertificateError);
   assert.throws(() => encodeName("nonsense"), CertificateError);
 });
+
+// Found by fuzzing (tests/crypto/_fuzz.ts, x509/openssl-differential): a value
+// ending in a space is written "\ " (RFC 4514 2.4), and reading such text back
+// trimmed the escaped space too, leaving a dangling backslash, so the subject a
+// parsed certificate printed could not be used to make another.
+test("names: escaped spaces at either end of a value survive, and round-trip", () => {
+  const round = (text: string) => {
+    const der = encodeName(text);
+    return parseName(der, readElement(der, 0)).text;
+  };
+  assert.equal(round("CN=trailing\\ "), "CN=trailing\\ ");
+  assert.equal(round("CN=\\ "), "CN=\\ ");
+  assert.equal(round("CN=\\  \\ ,O=x"), "CN=\\  \\ ,O=x");
+  assert.equal(round("CN=a\\\\ "), "CN=a\\\\"); // an escaped backslash, then a space to trim
+  for (const value of [" ", "  ", "a ", " a", " a ", "a  b"]) {
+    const der = encodeName(`CN=${value.replace(/^ | $/g, "\\ ")}`);
+    const text = parseName(der, readElement(der, 0)).text;
+    assert.deepEqual(encodeName(text), der, JSON.stringify(value));
+  }
+});

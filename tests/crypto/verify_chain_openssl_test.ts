@@ -10,6 +10,7 @@ import {
   type VerifyChainOptions,
 } from "../../crypto/mod.ts";
 import { runtimeName, test } from "../_harness.ts";
+import { type DerNode, parseDer, writeDer } from "./_der_mutator.ts";
 import { OpensslDir, opensslStatus } from "./_openssl.ts";
 
 const CA = [
@@ -800,6 +801,58 @@ test(name("bad input: no certificate, garbage, no roots"), async () => {
     "malformed",
   );
   await expectCode(verifyCertificateChain(chain("leaf", "inter"), { roots: [] }), "unknown-issuer");
+});
+
+// Found by fuzzing (tests/crypto/_fuzz.ts, x509/chain): two re-encodings of a
+// signature still verified, each making a second certificate (another
+// fingerprint) out of a signed one: bits left over in the signature BIT STRING,
+// and an ECDSA number written as a negative INTEGER (its 0x00 dropped). OpenSSL
+// refuses both; so does wirestack now.
+test(name("a re-encoded signature makes no second valid certificate"), async () => {
+  const { dir, pem } = fixtures();
+  const leafDer = parseCertificate(pem("leaf")).der;
+  const variant = (change: (signature: DerNode) => boolean): Uint8Array | null => {
+    const [certificate] = parseDer(leafDer)!;
+    return change(certificate.children![2]) ? writeDer([certificate]) : null;
+  };
+  const bitsLeft = variant((signature) => {
+    signature.prefix = new Uint8Array([0x01]);
+    return true;
+  })!;
+  const negative = variant((signature) => {
+    const numbers = signature.children![0].children!;
+    const padded = numbers.find((n) => n.contents![0] === 0x00);
+    if (padded === undefined) return false;
+    padded.contents = padded.contents!.subarray(1);
+    return true;
+  });
+  for (
+    const [what, der] of [["bits left over", bitsLeft], [
+      "a negative ECDSA number",
+      negative,
+    ]] as const
+  ) {
+    if (der === null) continue; // this run's signature has no number to make negative
+    dir.write(`resigned.pem`, certificateToPem(der));
+    const result = opensslStatus([
+      "verify",
+      "-CAfile",
+      dir.path("root.pem"),
+      "-untrusted",
+      dir.path("inter.pem"),
+      dir.path("resigned.pem"),
+    ]);
+    assert.equal(result.ok, false, `openssl verify accepts ${what}`);
+    await assert.rejects(
+      verifyCertificateChain([der, pem("inter")], roots("root")),
+      (error: unknown) =>
+        error instanceof CertificateError &&
+        (error.code === "bad-signature" || error.code === "malformed"),
+      what,
+    );
+  }
+  // the original still verifies
+  await verifyCertificateChain([leafDer, pem("inter")], roots("root"));
 });
 
 test(name("cleanup"), () => {

@@ -114,3 +114,21 @@ test("deflate provider: corrupt input throws; large outputs grow the shared buff
   assert.equal(fresh.read(out, 0, out.length), random.length);
   assert.deepEqual(out.subarray(0, random.length), random);
 });
+
+// Found by fuzzing (see connection_deflate_test.ts): the protocol core checks
+// what came out before damaged data, so the error says how much that was.
+test("deflate provider: the error of damaged input counts the bytes written before it", () => {
+  const inflater = createDeflateProvider().createInflater({
+    windowBits: 15,
+    noContextTakeover: false,
+  });
+  // a stored block with "abc", then a block of the reserved type 11
+  inflater.push(new Uint8Array([0x00, 0x03, 0x00, 0xfc, 0xff, 0x61, 0x62, 0x63, 0x06]));
+  const out = new Uint8Array(16);
+  assert.throws(() => inflater.read(out, 5, 16), (thrown: unknown) => {
+    assert.ok(thrown instanceof Error);
+    assert.equal((thrown as { written?: number }).written, 3);
+    return true;
+  });
+  assert.deepEqual([...out.subarray(5, 8)], [0x61, 0x62, 0x63]);
+});

@@ -228,6 +228,27 @@ test("invalid compressed data and invalid inflated UTF-8 fail with 1007", () => 
   assert.ok(last?.type === "close" && last.code === 1007 && last.error === "ERR_INVALID_UTF8");
 });
 
+// Found by fuzzing (tests/protocols/websocket/_fuzz.ts, ws/connection-mutated):
+// when the inflated text went bad before the compressed data did, one read
+// over both reported the compressed data and two reads the UTF-8, so the
+// close reason depended on where the bytes were cut. The first violation in
+// the inflated stream now wins however the input arrives.
+test("inflated text that goes bad before its compressed data fails the same in every split", () => {
+  const { makeServer } = pair();
+  // a stored block with "a", 0xff, "b", then a block of the reserved type 11
+  const payload = new Uint8Array([0x00, 0x03, 0x00, 0xfc, 0xff, 0x61, 0xff, 0x62, 0x06]);
+  const last = feedAllSplits(makeServer, frame({ opcode: 1, rsv: 0x40, payload })).events.at(-1);
+  assert.ok(last?.type === "close" && last.code === 1007 && last.error === "ERR_INVALID_UTF8");
+  // valid text before the damage: the damage is what fails, in every split too
+  const fine = new Uint8Array([0x00, 0x03, 0x00, 0xfc, 0xff, 0x61, 0x62, 0x63, 0x06]);
+  const end = feedAllSplits(makeServer, frame({ opcode: 1, rsv: 0x40, payload: fine })).events.at(
+    -1,
+  );
+  assert.ok(
+    end?.type === "close" && end.code === 1007 && end.error === "ERR_INVALID_COMPRESSED_DATA",
+  );
+});
+
 test("RFC 7692 section 7.2.3: a message ending in a BFINAL block, with and without the padding byte", () => {
   const { makeServer } = pair({ serverNoContextTakeover: true, clientNoContextTakeover: true });
   const hello = new TextEncoder().encode("Hello");

@@ -7,73 +7,23 @@
 // Known, deliberate differences kept out of the generator: ws accepts
 // non-minimal length encodings (RFC 6455 forbids them); it checks UTF-8 at the end of a message
 // where this decoder fails at the first bad byte, so invalid text is only put
-// in a message's last fragment.
+// in a message's last fragment; it closes with 1009 for a 64-bit length with
+// its top bit set, which RFC 6455 5.2 makes a protocol error (1002); it reads a
+// maxPayload of 0 as "no limit"; it checks a length against maxPayload before
+// the mask key has arrived.
+//
+// The fuzz test at the end goes further: the traffic arbitraries of
+// _traffic_arbitraries.ts (both roles, any fragmentation, Pings between
+// fragments), damaged by mutations, cut anywhere, with maxPayload anywhere.
+// Where the two differ, wirestack must have closed with an error at that point
+// for one of the differences above (checked to be the case); it never reads a
+// message, a Ping or a Close that ws refuses.
 
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-import * as ws from "ws";
 import { test } from "../../_harness.ts";
-import { WebSocketConnection } from "../../../protocols/websocket/mod.ts";
+import { fuzzTests } from "../../_fuzz.ts";
 import { bytes, concat, frame, random, type RawFrame } from "./_peer.ts";
-
-type Seen = string[];
-
-/** The part of ws's (undeclared) Receiver this test uses. */
-interface WsReceiver {
-  on(event: string, listener: (...args: never[]) => void): void;
-  write(chunk: Uint8Array): void;
-}
-const Receiver = (ws as unknown as {
-  Receiver: new (
-    options: { isServer: boolean; maxPayload: number; allowSynchronousEvents: boolean },
-  ) => WsReceiver;
-}).Receiver;
-
-async function withWs(chunks: Uint8Array[], isServer: boolean, maxPayload: number): Promise<Seen> {
-  const seen: Seen = [];
-  const receiver = new Receiver({ isServer, maxPayload, allowSynchronousEvents: true });
-  let stopped = false;
-  receiver.on("message", (data: Uint8Array, isBinary: boolean) => {
-    seen.push(`${isBinary ? "binary" : "text"} ${Buffer.from(data).toString("hex")}`);
-  });
-  receiver.on("ping", (data: Uint8Array) => seen.push(`ping ${Buffer.from(data).toString("hex")}`));
-  receiver.on("pong", (data: Uint8Array) => seen.push(`pong ${Buffer.from(data).toString("hex")}`));
-  receiver.on("conclude", (code: number, reason: Uint8Array) => {
-    seen.push(`close ${code} ${Buffer.from(reason).toString("hex")}`);
-    stopped = true;
-  });
-  // A Writable reports the error of a write on the next tick.
-  receiver.on("error", (error: Error) => {
-    if (seen.at(-1)?.startsWith("error")) return;
-    const status = Object.getOwnPropertySymbols(error)
-      .map((symbol) => (error as unknown as Record<symbol, unknown>)[symbol])
-      .find((value) => typeof value === "number");
-    seen.push(`error ${status}`);
-    stopped = true;
-  });
-  for (const chunk of chunks) {
-    if (stopped) break;
-    receiver.write(Buffer.from(chunk));
-  }
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return seen;
-}
-
-function withWirestack(chunks: Uint8Array[], role: "server" | "client", maxPayload: number): Seen {
-  const seen: Seen = [];
-  const connection = new WebSocketConnection({ role, maxPayload });
-  const hex = (data: Uint8Array) => Buffer.from(data).toString("hex");
-  for (const chunk of chunks) {
-    connection.receive(chunk);
-    for (let event = connection.nextEvent(); event !== null; event = connection.nextEvent()) {
-      if (event.type === "close") {
-        if (event.initiator === "error") seen.push(`error ${event.code}`);
-        else seen.push(`close ${event.code} ${hex(new TextEncoder().encode(event.reason))}`);
-      } else seen.push(`${event.type} ${hex(event.data)}`);
-    }
-  }
-  return seen;
-}
+import { withWirestack, withWs, WS_RECEIVER_TARGET } from "./_ws_receiver.ts";
 
 /** Generates a stream of frames: mostly valid traffic, sometimes one violation. */
 function traffic(next: () => number, masked: boolean): Uint8Array {
@@ -183,3 +133,5 @@ for (const role of ["server", "client"] as const) {
     assert.ok(errors > 50 && closes > 50, `errors ${errors}, closes ${closes}`);
   }, { timeout: 60_000 });
 }
+
+fuzzTests([WS_RECEIVER_TARGET]);

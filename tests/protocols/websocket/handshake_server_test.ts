@@ -184,3 +184,18 @@ test("server handshake: an origin check answers 403", () => {
   rejected(without("Origin"), "ERR_HANDSHAKE_ORIGIN", 403, options);
   rejected([...base(), ["Origin", "x"]], "ERR_HANDSHAKE_DUPLICATE_HEADER");
 });
+
+// Found by fuzzing (tests/protocols/websocket/_fuzz.ts, ws/handshake): a refusal
+// for a malformed Sec-WebSocket-Extensions carried its status but no headers,
+// unlike every other refusal, so a server building its answer from
+// `error.headers` found nothing to iterate.
+test("server handshake: every refusal carries the headers of its answer", () => {
+  for (const value of ['"', "permessage-deflate; =", ",;", 'a; b="c']) {
+    const error = rejected(
+      [...base(), ["Sec-WebSocket-Extensions", value]],
+      "ERR_HANDSHAKE_EXTENSIONS",
+    );
+    assert.deepEqual(error.headers, []);
+  }
+  assert.deepEqual(rejected(without("Host"), "ERR_HANDSHAKE_HOST").headers, []);
+});
