@@ -13,7 +13,6 @@
  * keep-alive and pipelining, back-pressure both ways, `Expect: 100-continue`,
  * and hand connections over after a 101 or a 2xx to CONNECT (takeover.ts).
  *
- *
  * The client, two faces on one core:
  * - `request(url | options, callback?)` and `get()`: Node's `http.request`,
  *   a {@linkcode ClientRequest} with the chapter's events (`socket`,

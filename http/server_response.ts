@@ -23,7 +23,7 @@
 import { Emitter } from "../net/emitter.ts";
 import { type HeaderList, STATUS_TEXT } from "../protocols/http1/mod.ts";
 import { encodeString } from "./_encoding.ts";
-import type { Exchange, ExchangeObserver } from "./_exchange.ts";
+import type { Exchange } from "./_exchange.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import type { ServerSocket } from "./server_socket.ts";
 
@@ -120,7 +120,8 @@ function headersSentError(what: string): Error {
  * });
  * ```
  */
-export class ServerResponse extends Emitter<ServerResponseEvents> implements ExchangeObserver {
+// Structurally an ExchangeObserver (private to the package: no `implements` in public API).
+export class ServerResponse extends Emitter<ServerResponseEvents> {
   /** The status code (default 200). */
   statusCode = 200;
   /** The reason phrase (default: the standard one for the status). */

@@ -159,6 +159,7 @@ export class Server extends NetServer<TlsServerEvents> {
     );
   }
 
+  /** Listens with TLS: connections arrive with their handshake done. */
   protected override openListener(options: ListenOptions | UnixOptions): Promise<Listener> {
     if ("path" in options) {
       return Promise.reject(
@@ -201,6 +202,7 @@ export class Server extends NetServer<TlsServerEvents> {
     });
   }
 
+  /** Wraps an accepted TLS connection in a {@linkcode TLSSocket}. */
   protected override createSocket(conn: Conn, options: ServerOptions): TLSSocket {
     return new TLSSocket({
       conn,
@@ -212,6 +214,7 @@ export class Server extends NetServer<TlsServerEvents> {
     });
   }
 
+  /** Emits `secureConnection` beside the base server's `connection`. */
   protected override accepted(socket: TLSSocket): void {
     super.accepted(socket);
     this.emit("secureConnection", socket);

@@ -10,7 +10,6 @@
 import { type Conn, NetError, type TlsInfo } from "../adapters/mod.ts";
 import { type Certificate, parseCertificate } from "../crypto/mod.ts";
 import {
-  type EventMap,
   Socket,
   type SocketConnectOptions,
   type SocketEvents,
@@ -199,6 +198,7 @@ export class TLSSocket extends Socket<TLSSocketEvents> {
 
   // ---- connecting -----------------------------------------------------------------
 
+  /** Opens the TCP connection, then runs the TLS handshake over it. */
   protected override openConn(options: SocketConnectOptions, signal: AbortSignal): Promise<Conn> {
     const tlsOptions = this.#options;
     const transport = this.transport;
@@ -281,6 +281,7 @@ export class TLSSocket extends Socket<TLSSocketEvents> {
     return conn;
   }
 
+  /** Emits `secureConnect` after the base socket's `connect`. */
   protected override connected(): void {
     super.connected();
     (this as unknown as TLSSocket).emit("secureConnect");
