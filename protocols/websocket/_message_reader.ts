@@ -231,6 +231,13 @@ export class MessageReader implements FrameSink {
         ) {
           fail("ERR_INVALID_UTF8", "a text message that is not valid UTF-8", 1007);
         }
+        if (typeof written === "number" && at + written > this.#maxPayload) {
+          fail(
+            "ERR_MESSAGE_TOO_BIG",
+            `a message that inflates past ${this.#maxPayload} bytes (maxPayload)`,
+            1009,
+          );
+        }
         fail(
           "ERR_INVALID_COMPRESSED_DATA",
           "a compressed message that does not inflate",
