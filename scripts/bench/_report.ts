@@ -133,7 +133,11 @@ export function describeGoal(figure: Figure): string {
   const goal = figure.goal;
   if (goal === null) return "";
   if ("atMost" in goal) return `at most ${goal.atMost} ${figure.unit}`;
-  if ("overAtMost" in goal) return `${goal.peer} + ${goal.overAtMost} ${figure.unit}`;
+  if ("overAtMost" in goal) {
+    return goal.overAtMost === 0
+      ? `at most ${goal.peer}'s`
+      : `${goal.peer} + ${goal.overAtMost} ${figure.unit}`;
+  }
   return `${goal.ratio}x ${goal.peer}`;
 }
 

@@ -350,16 +350,16 @@ async function main(): Promise<void> {
       args: ["handshakes", quick ? "30" : "1000"],
     },
     {
-      name: `bulk ${quick ? 16 : 256} MB, data`,
+      name: `bulk ${quick ? 64 : 256} MB, data`,
       unit: "MB/s",
       cpuUnit: "us CPU per MB",
-      args: ["bulk", quick ? "16" : "256", "data"],
+      args: ["bulk", quick ? "64" : "256", "data"],
     },
     {
-      name: `bulk ${quick ? 16 : 256} MB, onread`,
+      name: `bulk ${quick ? 64 : 256} MB, onread`,
       unit: "MB/s",
       cpuUnit: "us CPU per MB",
-      args: ["bulk", quick ? "16" : "256", "onread"],
+      args: ["bulk", quick ? "64" : "256", "onread"],
     },
   ];
   const native = runtime === "deno" ? "Deno.listenTls/connectTls" : "node:tls";
@@ -370,6 +370,12 @@ async function main(): Promise<void> {
   );
   for (const benchCase of cases) {
     if (only !== undefined && !benchCase.name.includes(only)) continue;
+    if (runtime === "node" && benchCase.name.endsWith("onread")) {
+      // Found by run.ts: on Node a wirestack TLS client given `onread` never
+      // delivers a byte (0 of 64 KiB), so the case would hang. Remove once fixed.
+      console.log(`${benchCase.name.padEnd(28)} skipped on Node: onread over TLS delivers nothing`);
+      continue;
+    }
     const results: Record<Variant, Array<{ rate: number; cpuPerOp: number }>> = {
       raw: [],
       wirestack: [],
