@@ -228,7 +228,6 @@ function llhttp(): Parser | null {
         return parser;
       },
       HTTPParser,
-      true,
     );
   } catch {
     return null;
