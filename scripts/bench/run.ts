@@ -9,7 +9,7 @@
  * - Full mode (no flag): the benchmarks one at a time, each with its own
  *   rounds; writes `bench/results.json`, regenerates the tables of
  *   `BENCHMARKS.md` (the hand-written notes outside the markers are kept) and
- *   the chart `docs/benchmarks.svg`. Run it on a quiet machine.
+ *   the chart `BENCHMARKS.svg`. Run it on a quiet machine.
  * - `--quick`: a smoke run (each benchmark briefly, two at a time): writes
  *   `bench/results.json` (and `bench/BENCHMARKS.quick.md`,
  *   `bench/benchmarks.quick.svg`), never the record. Exits 0 whether or not the
@@ -43,7 +43,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const deno = join(root, "node_modules/.bin/deno");
 const out = join(root, "bench");
 const resultsFile = join(out, "results.json");
-const CHART = "docs/benchmarks.svg";
+const CHART = "BENCHMARKS.svg";
 
 type Runtime = "deno" | "node";
 
@@ -195,7 +195,7 @@ function runBench(name: string, runtime: Runtime, options: Options, echo: boolea
 function summaryLine(run: BenchRun): string {
   const goals = run.figures.filter((f) => f.met !== null);
   const met = goals.filter((f) => f.met).length;
-  const status = !run.ok ? "FAIL" : run.json ? "ok  " : "ok  ";
+  const status = run.ok ? "ok  " : "FAIL";
   const what = !run.ok
     ? `${run.error ?? `exit ${run.exitCode}`}, see ${run.log}`
     : run.json
