@@ -232,9 +232,9 @@ function readResults(): Results | null {
 }
 
 /** The text as `deno fmt` lays it out (tables aligned), so that `npm run lint` stays clean. */
-function formatMarkdown(text: string): string {
-  const formatted = spawnSync(deno, ["fmt", "-q", "--ext=md", "-"], { input: text, cwd: root });
-  return formatted.status === 0 ? formatted.stdout.toString() : text;
+function formatted(text: string, ext: "md" | "svg"): string {
+  const result = spawnSync(deno, ["fmt", "-q", `--ext=${ext}`, "-"], { input: text, cwd: root });
+  return result.status === 0 ? result.stdout.toString() : text;
 }
 
 /** Writes BENCHMARKS.md's generated part and the chart (the record: full runs only). */
@@ -242,10 +242,10 @@ function writeRecord(results: Results, markdownFile: string, chartFile: string, 
   const existing = existsSync(markdownFile) ? readFileSync(markdownFile, "utf8") : null;
   writeFileSync(
     markdownFile,
-    formatMarkdown(mergeInto(existing, generatedSection(results, chartLink))),
+    formatted(mergeInto(existing, generatedSection(results, chartLink)), "md"),
   );
   mkdirSync(dirname(chartFile), { recursive: true });
-  writeFileSync(chartFile, ratioChart(results));
+  writeFileSync(chartFile, formatted(ratioChart(results), "svg"));
 }
 
 async function main(): Promise<void> {
