@@ -75,11 +75,7 @@ test(`request() with Upgrade -> node:https (${rt}): the upgraded TLS socket carr
       agent: false,
     });
     req.end();
-    const [response, socket, head] = await once(req, "upgrade") as [
-      { statusCode: number },
-      Socket,
-      Uint8Array,
-    ];
+    const [response, socket, head] = await once(req, "upgrade");
     assert.equal(response.statusCode, 101);
     assert.equal(head.length, 0);
     socket.write("ping over TLS");
