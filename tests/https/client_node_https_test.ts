@@ -7,7 +7,7 @@ import { Agent, fetch, request } from "../../http/mod.ts";
 import * as https from "../../https/mod.ts";
 import { once, type Socket } from "../../net/mod.ts";
 import { runtimeName, test } from "../_harness.ts";
-import { pkiFiles, PEER, startPeerServer } from "./_https.ts";
+import { PEER, pkiFiles, startPeerServer } from "./_https.ts";
 
 const rt = runtimeName;
 
@@ -32,7 +32,11 @@ test(`fetch -> node:https (${rt}): verified with ca, kept alive, TLS timed`, () 
       assert.equal(await first.text(), "GET /a from a runtime server");
       assert.ok(first.timings.tls > 0, "a new connection has a handshake");
       assert.equal(first.timings.reused, false);
-      const second = await fetch(`${origin}/echo`, { agent, method: "POST", body: "e".repeat(300_000) });
+      const second = await fetch(`${origin}/echo`, {
+        agent,
+        method: "POST",
+        body: "e".repeat(300_000),
+      });
       assert.equal((await second.text()).length, 300_000);
       assert.equal(second.timings.reused, true);
       assert.equal(second.timings.tls, 0);

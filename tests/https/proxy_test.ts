@@ -39,7 +39,11 @@ test(`Agent({ proxy }) -> createProxy -> HTTPS server (${rt}): CONNECT, then TLS
       const origin = `https://localhost:${site.port}`;
       const first = await fetch(`${origin}/tls`, { agent });
       assert.deepEqual(await first.json(), { encrypted: true, alpn: "http/1.1" });
-      const second = await fetch(`${origin}/echo`, { agent, method: "POST", body: "p".repeat(64_000) });
+      const second = await fetch(`${origin}/echo`, {
+        agent,
+        method: "POST",
+        body: "p".repeat(64_000),
+      });
       assert.equal((await second.text()).length, 64_000);
       assert.equal(second.timings.reused, true, "the tunnel is pooled");
       assert.deepEqual(Object.keys(agent.stats().routes), [`tunnel|${proxyUrl}|${origin}`]);
@@ -62,7 +66,11 @@ test(`Agent({ proxy }) -> createProxy -> HTTPS server (${rt}): CONNECT, then TLS
       });
       req.end();
       const [response] = await once(req, "response");
-      assert.equal(response.statusCode, 200, "serve() without a takeover answers the upgrade request");
+      assert.equal(
+        response.statusCode,
+        200,
+        "serve() without a takeover answers the upgrade request",
+      );
       await response.text();
     } finally {
       agent.destroy();
@@ -74,7 +82,9 @@ test(`request() Upgrade -> createProxy -> https.createServer (${rt}): 101 over T
   withProxy(async (proxyUrl) => {
     const site = await startChapter({}, (server) => {
       server.on("upgrade", (_req, socket: Socket) => {
-        socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n");
+        socket.write(
+          "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n",
+        );
         socket.on("data", (bytes) => socket.write(bytes));
       });
     });

@@ -68,13 +68,21 @@ test(`curl --cacert -> serve({ tls: "auto" }) (${rt}): a dev certificate for loc
     assert.equal(devCa.created, true);
     assert.deepEqual([...devCa.names], ["localhost", "127.0.0.1", "::1"]);
     for (const host of ["localhost", "127.0.0.1", "[::1]"]) {
-      const result = await run("curl", ["-sS", "--cacert", devCa.rootPath, `https://${host}:${port}/`]);
+      const result = await run("curl", [
+        "-sS",
+        "--cacert",
+        devCa.rootPath,
+        `https://${host}:${port}/`,
+      ]);
       assert.equal(result.code, 0, `${host}: ${result.stderr}`);
       assert.equal(result.stdout, "hello over https:");
     }
     await server.shutdown();
     // A second server finds the same root on disk.
-    const again = serve({ port: 0, hostname: "127.0.0.1", tls: "auto", devCaDir: dir }, siteHandler);
+    const again = serve(
+      { port: 0, hostname: "127.0.0.1", tls: "auto", devCaDir: dir },
+      siteHandler,
+    );
     await again.listening;
     assert.equal(again.devCa?.root, devCa.root);
     await again.shutdown();
