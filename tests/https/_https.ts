@@ -9,7 +9,13 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { Server } from "../../http/mod.ts";
-import { type HttpServer, serve, type ServeHandler, type ServeOptions } from "../../http/mod.ts";
+import {
+  type HttpServer,
+  serve,
+  type ServeHandler,
+  type ServeHandlerInfo,
+  type ServeOptions,
+} from "../../http/mod.ts";
 import { createServer, type ServerOptions } from "../../https/mod.ts";
 import { type AddressInfo, once } from "../../net/mod.ts";
 import { type Pki, pki } from "../tls/_pki.ts";
@@ -19,7 +25,10 @@ import { PAGES } from "../http/_servers.ts";
 export const PEER: string = fileURLToPath(new URL("../fixtures/https_peer.mjs", import.meta.url));
 
 /** The web handler of the test site: `/`, `/echo`, `/tls`, and the Chromium pages. */
-export const siteHandler: ServeHandler = async (request, info) => {
+export const siteHandler: ServeHandler = async (
+  request: Request,
+  info: ServeHandlerInfo,
+): Promise<Response> => {
   const url = new URL(request.url);
   if (url.pathname === "/echo" || url.pathname === "/api/echo") {
     return new Response(await request.arrayBuffer());

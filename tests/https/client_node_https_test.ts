@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { Agent, fetch, request } from "../../http/mod.ts";
 import * as https from "../../https/mod.ts";
-import { once, type Socket } from "../../net/mod.ts";
+import { once } from "../../net/mod.ts";
 import { runtimeName, test } from "../_harness.ts";
 import { PEER, pkiFiles, startPeerServer } from "./_https.ts";
 

@@ -5,7 +5,7 @@
 // refused before any byte is sent.
 
 import assert from "node:assert/strict";
-import { Agent, fetch, HttpClientError, serve } from "../../http/mod.ts";
+import { Agent, fetch, type HttpClientError, serve } from "../../http/mod.ts";
 import { connect, createServer as createTcpServer, once, type Socket } from "../../net/mod.ts";
 import { pinnedKeys } from "../../tls/mod.ts";
 import { spkiSha256 } from "../../crypto/mod.ts";
