@@ -4,7 +4,13 @@
 // for localhost issued on the fly from the development CA on disk.
 
 import { join } from "node:path";
-import { type NetAddr, NetError } from "../adapters/mod.ts";
+import {
+  type Listener,
+  type NetAddr,
+  NetError,
+  type TlsCertifiedKey,
+  type TlsListener,
+} from "../adapters/mod.ts";
 import {
   DEFAULT_DEV_NAMES,
   DEV_CA_FILES,
@@ -42,6 +48,75 @@ export interface DevCaInfo {
 export interface ServerTls {
   readonly listen: ListenTls;
   readonly devCa: DevCaInfo | null;
+  /** Changes certificates while listening (`https.Server`'s `setSecureContext` ...). */
+  readonly control: TlsControl;
+}
+
+/**
+ * Certificates of a listening HTTPS server, changed without a restart: the
+ * default one (the listener's) and those chosen by SNI (a table the
+ * listener's callback reads). Where the runtime keeps its first answer per
+ * name (Deno's native TLS), changes while listening are `ENOTSUP`.
+ */
+export class TlsControl {
+  readonly #sni: SniTable;
+  readonly #reloads: boolean;
+  #listener: TlsListener | null = null;
+
+  constructor(sni: SniTable, reloads: boolean) {
+    this.#sni = sni;
+    this.#reloads = reloads;
+  }
+
+  /** The listener the server got (called once it listens). */
+  attach(listener: Listener): void {
+    this.#listener = listener as TlsListener;
+  }
+
+  /** Replaces the default certificate for the next handshakes. */
+  setCertificate(certified: TlsCertifiedKey): void {
+    if (typeof certified?.cert !== "string" || typeof certified.key !== "string") {
+      throw new NetError("EINVAL", "setSecureContext needs cert and key (PEM text)");
+    }
+    this.#check("setSecureContext");
+    this.#listener?.setCertificate({ cert: certified.cert, key: certified.key });
+  }
+
+  /** Adds or replaces the certificate served for `hostname` (exact or `*.` wildcard). */
+  addContext(hostname: string, certified: TlsCertifiedKey): void {
+    this.#check("addContext");
+    this.#sni.set(hostname, certified);
+  }
+
+  /** Stops serving a name's own certificate; returns whether it had one. */
+  removeContext(hostname: string): boolean {
+    this.#check("removeContext");
+    return this.#sni.delete(hostname);
+  }
+
+  #check(method: string): void {
+    if (this.#listener === null || this.#reloads) return;
+    throw new NetError(
+      "ENOTSUP",
+      `${method}: Deno's native TLS keeps the certificate it first chose for each server name ` +
+        "while listening; set certificates before listen(), or use transport: nodeTransport " +
+        "(Deno's node:tls), which reloads",
+      { syscall: method },
+    );
+  }
+}
+
+/** The TLS control of each server that listens with TLS (for `https.Server`'s methods). */
+const controls = new WeakMap<object, TlsControl>();
+
+/** Records `control` as `server`'s. */
+export function setTlsControl(server: object, control: TlsControl): void {
+  controls.set(server, control);
+}
+
+/** `server`'s TLS control, once it listens with TLS; `undefined` before. */
+export function tlsControlOf(server: object): TlsControl | undefined {
+  return controls.get(server);
 }
 
 /** The only application protocols an HTTP/1.1 server may announce. */
@@ -89,6 +164,7 @@ function autoCertificate(directory: string) {
 export async function serverTls(
   option: ServerTlsOption,
   devCaDir: string | undefined,
+  reloads: boolean,
   onHandshakeError: (error: NetError, client: TlsClientErrorInfo) => void,
 ): Promise<ServerTls> {
   let options: TlsServerSecureOptions;
@@ -127,13 +203,13 @@ export async function serverTls(
     { ...options, alpnProtocols: alpn },
     { cert: options.cert, key: options.key },
   );
-  const names = Object.entries(options.sni ?? {});
-  let sni: ((servername: string) => { cert: string; key: string } | undefined) | undefined;
-  if (names.length > 0) {
-    const table = new SniTable();
-    for (const [name, certified] of names) table.set(name, certified);
-    sni = (servername) => table.lookup(servername);
-  }
+  const table = new SniTable();
+  for (const [name, certified] of Object.entries(options.sni ?? {})) table.set(name, certified);
+  // Where certificates cannot change while listening, an empty table needs no callback
+  // (Deno's resolver costs ~30 us per handshake).
+  const sni = table.size === 0 && !reloads
+    ? undefined
+    : (servername: string) => table.size === 0 ? undefined : table.lookup(servername);
   return {
     listen: {
       ...base,
@@ -149,5 +225,6 @@ export async function serverTls(
         ),
     },
     devCa,
+    control: new TlsControl(table, reloads),
   };
 }

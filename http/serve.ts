@@ -69,7 +69,14 @@ import { Socket } from "../net/socket.ts";
 import type { HttpError } from "../protocols/http1/mod.ts";
 import type { Exchange } from "./_exchange.ts";
 import { openListener } from "./_listen.ts";
-import { type DevCaInfo, type ServerTls, serverTls, type ServerTlsOption } from "./_server_tls.ts";
+import {
+  type DevCaInfo,
+  type ServerTls,
+  serverTls,
+  type ServerTlsOption,
+  setTlsControl,
+  tlsControlOf,
+} from "./_server_tls.ts";
 import type { TlsClientErrorInfo } from "../tls/mod.ts";
 import type { ServerConnection } from "./_server_connection.ts";
 import { notListening, resolveLimits, ServerCore, type ServerFace } from "./_server_core.ts";
@@ -312,6 +319,7 @@ export class HttpServer extends Emitter<HttpServerEvents> {
     ).then(
       (listener) => {
         this.#listener = listener;
+        tlsControlOf(this)?.attach(listener);
         if (this.#core.stopped) {
           listener.close();
           this.#core.serve(listener);
@@ -345,10 +353,12 @@ export class HttpServer extends Emitter<HttpServerEvents> {
     if (options.listener !== undefined) {
       throw new NetError("EINVAL", "tls and listener exclude each other: the listener decides");
     }
-    const tls = await serverTls(options.tls, options.devCaDir, (error, client) => {
+    const reloads = (options.transport ?? runtimeTransport).features.tls.certificateReload;
+    const tls = await serverTls(options.tls, options.devCaDir, reloads, (error, client) => {
       if (this.listenerCount("tlsClientError") > 0) this.emit("tlsClientError", error, client);
     });
     this.#devCa = tls.devCa;
+    setTlsControl(this, tls.control);
     return tls;
   }
 

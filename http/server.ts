@@ -41,7 +41,13 @@ import { type AddressInfo, Socket } from "../net/socket.ts";
 import type { HttpError } from "../protocols/http1/mod.ts";
 import type { Exchange } from "./_exchange.ts";
 import { openListener } from "./_listen.ts";
-import { type DevCaInfo, serverTls, type ServerTlsOption } from "./_server_tls.ts";
+import {
+  type DevCaInfo,
+  serverTls,
+  type ServerTlsOption,
+  setTlsControl,
+  tlsControlOf,
+} from "./_server_tls.ts";
 import type { TlsClientErrorInfo } from "../tls/mod.ts";
 import type { ServerConnection } from "./_server_connection.ts";
 import { resolveLimits, ServerCore, type ServerFace } from "./_server_core.ts";
@@ -362,6 +368,7 @@ export class Server extends Emitter<ServerEvents> {
       (listener) => {
         this.#starting = false;
         this.#listener = listener;
+        tlsControlOf(this)?.attach(listener);
         this.#core.serve(listener);
         if (this.#closed) return;
         const signal = options.signal;
@@ -391,10 +398,12 @@ export class Server extends Emitter<ServerEvents> {
     if (ownListener) {
       throw new NetError("EINVAL", "tls and listener exclude each other: the listener decides");
     }
-    const tls = await serverTls(option, this.#options.devCaDir, (error, client) => {
+    const reloads = this.#transport.features.tls.certificateReload;
+    const tls = await serverTls(option, this.#options.devCaDir, reloads, (error, client) => {
       if (this.listenerCount("tlsClientError") > 0) this.emit("tlsClientError", error, client);
     });
     this.#devCa = tls.devCa;
+    setTlsControl(this, tls.control);
     return tls.listen;
   }
 

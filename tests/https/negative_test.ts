@@ -5,6 +5,7 @@
 // refused before any byte is sent.
 
 import assert from "node:assert/strict";
+import { nodeTransport } from "../../adapters/mod.ts";
 import { Agent, fetch, type HttpClientError, serve } from "../../http/mod.ts";
 import { connect, createServer as createTcpServer, once, type Socket } from "../../net/mod.ts";
 import { pinnedKeys } from "../../tls/mod.ts";
@@ -154,6 +155,21 @@ test(`HTTPS client (${rt}): options refused before any byte; checkPeer pins wher
           "ENOTSUP",
           { phase: "tls" },
         );
+        // The way round the README names: Deno's node:tls under the same agent API.
+        const viaNode = new Agent({
+          tls: { ca: made.root, checkPeer: pinned },
+          transport: nodeTransport,
+        });
+        try {
+          assert.equal(await (await fetch(origin, { agent: viaNode })).text(), "hello over https:");
+          await rejectsWithCode(
+            fetch(origin, { agent: viaNode, tls: { checkPeer: wrongPin } }),
+            "ERR_TLS_CERT_UNTRUSTED",
+            { phase: "tls" },
+          );
+        } finally {
+          viaNode.destroy();
+        }
       } else {
         const ok = await fetch(origin, { agent, tls: { checkPeer: pinned } });
         assert.equal(await ok.text(), "hello over https:");
