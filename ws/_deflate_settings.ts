@@ -14,13 +14,17 @@ export interface DeflateSettings {
 let shared: DeflateProvider | null = null;
 
 /** Resolves the option; null when compression is off. */
-export function deflateSettings(option: boolean | DeflateOptions | undefined): DeflateSettings | null {
+export function deflateSettings(
+  option: boolean | DeflateOptions | undefined,
+): DeflateSettings | null {
   if (option === undefined || option === false) return null;
   const { threshold, level, provider, ...negotiate } = option === true ? {} : option;
   return {
     negotiate,
     provider: provider ??
-      (level === undefined ? (shared ??= createDeflateProvider()) : createDeflateProvider({ level })),
+      (level === undefined
+        ? (shared ??= createDeflateProvider())
+        : createDeflateProvider({ level })),
     threshold,
   };
 }

@@ -154,7 +154,10 @@ export class Session {
     if (this.#done || this.connection.state !== "open") return;
     this.#write(this.connection.close(code, reason));
     this.#closeTimer = setTimeout(() => {
-      this.#fail("close-timeout", new WebSocketError("ERR_CLOSE_TIMEOUT", "the peer did not answer the Close"));
+      this.#fail(
+        "close-timeout",
+        new WebSocketError("ERR_CLOSE_TIMEOUT", "the peer did not answer the Close"),
+      );
     }, this.#closeTimeout);
   }
 
@@ -167,7 +170,10 @@ export class Session {
     if (this.#dropSlow) return true;
     this.#fail(
       "network-error",
-      new WebSocketError("ERR_SLOW_CONSUMER", "the peer reads too slowly: more than the slow-consumer limit waits"),
+      new WebSocketError(
+        "ERR_SLOW_CONSUMER",
+        "the peer reads too slowly: more than the slow-consumer limit waits",
+      ),
     );
     return true;
   }
@@ -266,7 +272,10 @@ export class Session {
     this.#pongTimer = setTimeout(() => {
       this.#fail(
         "heartbeat-timeout",
-        new WebSocketError("ERR_HEARTBEAT_TIMEOUT", "no Pong came back within the heartbeat timeout"),
+        new WebSocketError(
+          "ERR_HEARTBEAT_TIMEOUT",
+          "no Pong came back within the heartbeat timeout",
+        ),
       );
     }, this.#heartbeatTimeout);
   }
@@ -303,7 +312,10 @@ export class Session {
     if (info.code === 1006 && info.cause === "network-error" && info.error === undefined) {
       info = {
         ...info,
-        error: new WebSocketError("ERR_CONNECTION_CLOSED", "the connection closed without a close handshake"),
+        error: new WebSocketError(
+          "ERR_CONNECTION_CLOSED",
+          "the connection closed without a close handshake",
+        ),
       };
     }
     this.#host.closed(info);

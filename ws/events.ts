@@ -76,6 +76,8 @@ export class CloseEvent extends Event {
   readonly error: Error | undefined;
 
   /**
+   * Creates a close event.
+   *
    * @param type the event type (`"close"`)
    * @param init code, reason, wasClean, cause and error
    */
@@ -109,6 +111,8 @@ export class ErrorEvent extends Event {
   readonly message: string;
 
   /**
+   * Creates an error event.
+   *
    * @param type the event type (`"error"`)
    * @param init the error and its message
    */

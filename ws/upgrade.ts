@@ -29,9 +29,9 @@ import type { ResponseLike } from "../http/serve.ts";
 import { TAKEOVER, type Takeover } from "../http/takeover.ts";
 import type { Socket } from "../net/socket.ts";
 import {
+  type AcceptedHandshake,
   acceptHandshake,
   type AcceptHandshakeOptions,
-  type AcceptedHandshake,
   PreparedMessage,
   WebSocketConnection,
   WebSocketError,
@@ -76,7 +76,10 @@ function accept(
   });
 }
 
-function serverConnection(accepted: AcceptedHandshake, options: UpgradeOptions): WebSocketConnection {
+function serverConnection(
+  accepted: AcceptedHandshake,
+  options: UpgradeOptions,
+): WebSocketConnection {
   const deflate = deflateSettings(options.deflate);
   return new WebSocketConnection({
     role: "server",
@@ -188,7 +191,11 @@ export class WebSocketServer {
   readonly clients: Set<WebSocket> = new Set();
   readonly #options: WebSocketServerOptions;
 
-  /** @param options how to accept and run connections */
+  /**
+   * Creates a server that accepts upgrades handed to it.
+   *
+   * @param options how to accept and run connections
+   */
   constructor(options: WebSocketServerOptions = {}) {
     this.#options = options;
   }
@@ -216,9 +223,15 @@ export class WebSocketServer {
     try {
       accepted = accept(req.method ?? "GET", req.httpVersion, pairs, this.#options);
     } catch (error) {
-      const status = error instanceof WebSocketError && error.status !== undefined ? error.status : 400;
+      const status = error instanceof WebSocketError && error.status !== undefined
+        ? error.status
+        : 400;
       const extra = error instanceof WebSocketError ? error.headers ?? [] : [];
-      const lines = [`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Bad Request"}`, "Connection: close", "Content-Length: 0"];
+      const lines = [
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Bad Request"}`,
+        "Connection: close",
+        "Content-Length: 0",
+      ];
       for (const [name, value] of extra) lines.push(`${name}: ${value}`);
       socket.end(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
       return false;
@@ -226,7 +239,10 @@ export class WebSocketServer {
     const lines = ["HTTP/1.1 101 Switching Protocols"];
     for (const [name, value] of accepted.headers) lines.push(`${name}: ${value}`);
     socket.write(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
-    const ws = new WebSocket(`ws://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, SERVER_SIDE);
+    const ws = new WebSocket(
+      `ws://${req.headers.host ?? "localhost"}${req.url ?? "/"}`,
+      SERVER_SIDE,
+    );
     if (this.#options.clientTracking ?? true) {
       ws.addEventListener("open", () => this.clients.add(ws));
       ws.addEventListener("close", () => this.clients.delete(ws));
@@ -267,15 +283,13 @@ export function broadcast(
   sockets: Iterable<WebSocket>,
   data: string | ArrayBufferLike | ArrayBufferView | PreparedMessage,
 ): number {
-  const message = data instanceof PreparedMessage
-    ? data
-    : new PreparedMessage(
-      typeof data === "string"
-        ? data
-        : ArrayBuffer.isView(data)
-        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-        : new Uint8Array(data),
-    );
+  const message = data instanceof PreparedMessage ? data : new PreparedMessage(
+    typeof data === "string"
+      ? data
+      : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data),
+  );
   let sent = 0;
   for (const socket of sockets) {
     if (socket.readyState !== WebSocket.OPEN || sessionOfSocket(socket) === null) continue;

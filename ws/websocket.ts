@@ -3,7 +3,8 @@
  * wirestack's HTTP client (its `Agent`, proxies and, where the client speaks
  * it, TLS for `wss:`), with what the browser API lacks: custom request
  * headers, `permessage-deflate` settings, `maxPayload`, a heartbeat, `ping()`,
- * and close events that say why (`cause`). The server side of
+ * and close events that say why (`cause`); `ping`, `pong` (a `MessageEvent`
+ * with the bytes) and `drain` (the send queue emptied) events. The server side of
  * `upgradeWebSocket` and `WebSocketServer` hands out the same class.
  *
  * @example Echo one message
@@ -60,12 +61,13 @@ export type BinaryType = "blob" | "arraybuffer";
 /** The data `send` accepts. */
 export type WebSocketData = string | ArrayBufferLike | ArrayBufferView | Blob;
 
-type Handler<E extends Event> = ((event: E) => void) | null;
+/** An `on*` handler: a listener, or null. */
+export type Handler<E extends Event> = ((event: E) => void) | null;
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
-const CLOSED = 3;
+const CONNECTING = 0 as const;
+const OPEN = 1 as const;
+const CLOSING = 2 as const;
+const CLOSED = 3 as const;
 
 const textDecoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -97,7 +99,9 @@ export function sessionOfSocket(socket: WebSocket): Session | null {
 }
 
 function bytesOf(data: ArrayBufferLike | ArrayBufferView): Uint8Array {
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data)) {
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
   return new Uint8Array(data);
 }
 
@@ -120,25 +124,25 @@ function invalidState(message: string): DOMException {
  */
 export class WebSocket extends EventTarget {
   /** The state before the handshake completes. */
-  static readonly CONNECTING = CONNECTING;
+  static readonly CONNECTING: 0 = CONNECTING;
   /** The state while messages flow. */
-  static readonly OPEN = OPEN;
+  static readonly OPEN: 1 = OPEN;
   /** The state after a Close was sent or received. */
-  static readonly CLOSING = CLOSING;
+  static readonly CLOSING: 2 = CLOSING;
   /** The state once the connection is gone. */
-  static readonly CLOSED = CLOSED;
+  static readonly CLOSED: 3 = CLOSED;
   /** {@linkcode WebSocket.CONNECTING} on the instance. */
-  readonly CONNECTING = CONNECTING;
+  readonly CONNECTING: 0 = CONNECTING;
   /** {@linkcode WebSocket.OPEN} on the instance. */
-  readonly OPEN = OPEN;
+  readonly OPEN: 1 = OPEN;
   /** {@linkcode WebSocket.CLOSING} on the instance. */
-  readonly CLOSING = CLOSING;
+  readonly CLOSING: 2 = CLOSING;
   /** {@linkcode WebSocket.CLOSED} on the instance. */
-  readonly CLOSED = CLOSED;
+  readonly CLOSED: 3 = CLOSED;
 
   /** The URL connected to (for a server-side socket, the request's URL). */
   readonly url: string;
-  #readyState = CONNECTING;
+  #readyState: number = CONNECTING;
   #protocol = "";
   #extensions = "";
   #binaryType: BinaryType = "blob";
@@ -168,9 +172,8 @@ export class WebSocket extends EventTarget {
    */
   constructor(url: string | URL, protocols?: string | string[] | WebSocketClientOptions) {
     super();
-    const options: WebSocketClientOptions = typeof protocols === "string" || Array.isArray(protocols)
-      ? { protocols }
-      : protocols ?? {};
+    const options: WebSocketClientOptions =
+      typeof protocols === "string" || Array.isArray(protocols) ? { protocols } : protocols ?? {};
     this.#options = options;
     if (options === SERVER_SIDE) {
       this.url = String(url);
@@ -313,7 +316,10 @@ export class WebSocket extends EventTarget {
         this.#abortHandshake();
         return;
       }
-      this.#pendingClose = { ...(code === undefined ? {} : { code }), ...(reason === undefined ? {} : { reason }) };
+      this.#pendingClose = {
+        ...(code === undefined ? {} : { code }),
+        ...(reason === undefined ? {} : { reason }),
+      };
       this.#readyState = CLOSING;
       return;
     }
@@ -348,7 +354,9 @@ export class WebSocket extends EventTarget {
    */
   sendPrepared(message: PreparedMessage): boolean {
     if (this.#readyState !== OPEN || this.#sendChain !== null) {
-      if (this.#readyState === OPEN) this.send(message.binary ? message.data : textDecoder.decode(message.data));
+      if (this.#readyState === OPEN) {
+        this.send(message.binary ? message.data : textDecoder.decode(message.data));
+      }
       return false;
     }
     return (this.#session as Session).sendPrepared(message);
@@ -386,13 +394,13 @@ export class WebSocket extends EventTarget {
   ): void {
     const session = new Session(connection, transport, {
       message: (data, binary) => this.#message(data, binary),
-      ping: () => {},
-      pong: () => {},
+      ping: (data) => this.dispatchEvent(new MessageEvent("ping", { data })),
+      pong: (data) => this.dispatchEvent(new MessageEvent("pong", { data })),
       closing: () => {
         if (this.#readyState === OPEN) this.#readyState = CLOSING;
       },
       closed: (info) => this.#closed(info),
-      drain: () => {},
+      drain: () => this.dispatchEvent(new Event("drain")),
     }, {
       ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
       ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
@@ -418,7 +426,9 @@ export class WebSocket extends EventTarget {
         : data.slice().buffer;
       payload = this.#binaryType === "blob" ? new Blob([buffer]) : buffer;
     }
-    this.dispatchEvent(new MessageEvent("message", { data: payload, origin: new URL(this.url).origin }));
+    this.dispatchEvent(
+      new MessageEvent("message", { data: payload, origin: new URL(this.url).origin }),
+    );
   }
 
   #closed(info: CloseInfo): void {
@@ -426,7 +436,10 @@ export class WebSocket extends EventTarget {
     this.#session = null;
     if (!info.wasClean && info.cause !== "local") {
       this.dispatchEvent(
-        new ErrorEvent("error", { error: info.error, message: info.error?.message ?? "connection closed" }),
+        new ErrorEvent("error", {
+          error: info.error,
+          message: info.error?.message ?? "connection closed",
+        }),
       );
     }
     this.dispatchEvent(
@@ -440,7 +453,10 @@ export class WebSocket extends EventTarget {
     );
   }
 
-  #connect(handshake: ReturnType<typeof createClientHandshake>, options: WebSocketClientOptions): void {
+  #connect(
+    handshake: ReturnType<typeof createClientHandshake>,
+    options: WebSocketClientOptions,
+  ): void {
     const deflate = deflateSettings(options.deflate);
     const target = new URL(handshake.url.href);
     target.protocol = handshake.secure ? "https:" : "http:";
@@ -470,7 +486,12 @@ export class WebSocket extends EventTarget {
     req.on("response", (response) => {
       response.resume();
       req.destroy();
-      fail(new WebSocketError("ERR_HANDSHAKE_STATUS", `the server answered ${response.statusCode}, not 101`));
+      fail(
+        new WebSocketError(
+          "ERR_HANDSHAKE_STATUS",
+          `the server answered ${response.statusCode}, not 101`,
+        ),
+      );
     });
     req.on("upgrade", (response, socket, head) => {
       if (settled) {
@@ -485,10 +506,19 @@ export class WebSocket extends EventTarget {
       for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
       let agreed;
       try {
-        agreed = verifyHandshakeResponse(handshake, { status: response.statusCode, headers: pairs });
+        agreed = verifyHandshakeResponse(handshake, {
+          status: response.statusCode,
+          headers: pairs,
+        });
       } catch (error) {
         socket.destroy();
-        this.#closed({ code: 1006, reason: "", wasClean: false, cause: "handshake", error: error as Error });
+        this.#closed({
+          code: 1006,
+          reason: "",
+          wasClean: false,
+          cause: "handshake",
+          error: error as Error,
+        });
         return;
       }
       this.#protocol = agreed.protocol;

@@ -179,7 +179,9 @@ examples:
       if (input.positionals.length > 0) throw new UsageError("--listen takes no URL");
       return listen(input, portOption(input, "listen", 0));
     }
-    if (input.positionals.length !== 1) throw new UsageError("give one ws:// URL, or --listen PORT");
+    if (input.positionals.length !== 1) {
+      throw new UsageError("give one ws:// URL, or --listen PORT");
+    }
     return connect(input, input.positionals[0]);
   },
 };
