@@ -3,6 +3,8 @@
 // reports one close with its cause once the transport is gone.
 
 import {
+  encodeFrame,
+  Opcode,
   type PreparedMessage,
   type WebSocketConnection,
   WebSocketError,
@@ -55,6 +57,9 @@ export class Session {
   #error: Error | null = null;
   #done = false;
   #dispatching = false;
+  /** Set while messages that came before the peer's Close are dispatched. */
+  #lateAnswers = false;
+  #openBeforeReceive = true;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -116,6 +121,7 @@ export class Session {
 
   /** Sends a message; false when it waits above the transport's mark (or was dropped). */
   send(data: string | Uint8Array, binary: boolean): boolean {
+    if (this.#lateAnswers && !this.#done) return this.#lateSend(data, binary);
     if (!this.open) return false;
     if (this.#transport.writableLength > this.#maxBuffered && this.#slow()) return false;
     const connection = this.connection;
@@ -166,6 +172,21 @@ export class Session {
     this.#fail(cause, error ?? new WebSocketError("ERR_CONNECTION_CLOSED", "terminated"));
   }
 
+  /**
+   * A message answering one that arrived before the peer's Close, in the same
+   * read: the core has already moved to `closed`, but its Close answer is not
+   * written yet, so the answer still goes out first (uncompressed).
+   */
+  #lateSend(data: string | Uint8Array, binary: boolean): boolean {
+    const payload = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    const maskKey = this.#client ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
+    return this.#write(encodeFrame({
+      opcode: binary ? Opcode.BINARY : Opcode.TEXT,
+      payload,
+      ...(maskKey === undefined ? {} : { maskKey }),
+    }));
+  }
+
   #slow(): boolean {
     if (this.#dropSlow) return true;
     this.#fail(
@@ -188,6 +209,7 @@ export class Session {
     const transport = this.#transport;
     transport.cork();
     try {
+      this.#openBeforeReceive = connection.state === "open";
       connection.receive(chunk);
       this.#dispatch();
     } finally {
@@ -200,20 +222,25 @@ export class Session {
     this.#dispatching = true;
     const connection = this.connection;
     const host = this.#host;
+    const wasOpen = this.#openBeforeReceive;
     try {
       for (;;) {
         const event = connection.nextEvent();
         if (event === null) break;
         switch (event.type) {
           case "text":
-            host.message(event.data, false);
-            break;
           case "binary":
-            host.message(event.data, true);
+            this.#lateAnswers = wasOpen && connection.state === "closed";
+            host.message(event.data, event.type === "binary");
+            this.#lateAnswers = false;
             break;
-          case "ping":
+          case "ping": {
+            // Its Pong goes out before answers to later messages.
+            const output = connection.takeOutput();
+            if (output !== null) this.#write(output);
             host.ping(event.data);
             break;
+          }
           case "pong":
             clearTimeout(this.#pongTimer);
             this.#pongTimer = undefined;
