@@ -59,4 +59,3 @@ export {
   type WebSocketErrorCode,
   type WebSocketErrorOptions,
 } from "../protocols/websocket/mod.ts";
-

@@ -100,7 +100,13 @@ export class FrameReader {
         const key = joined.subarray(at + header - 4, at + header);
         for (let i = 0; i < n; i++) payload[i] ^= key[i & 3];
       }
-      this.frames.push({ fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 7, opcode: b0 & 0x0f, masked, payload });
+      this.frames.push({
+        fin: (b0 & 0x80) !== 0,
+        rsv: (b0 >> 4) & 7,
+        opcode: b0 & 0x0f,
+        masked,
+        payload,
+      });
       at += header + n;
     }
     this.#buffer = joined.slice(at);

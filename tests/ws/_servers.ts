@@ -51,7 +51,10 @@ export async function nodeFaceEcho(options: UpgradeOptions = {}): Promise<EchoSe
 /** `wirestack ws --listen 0 --echo` with extra flags, as a child process. */
 export function cliEcho(flags: string[] = []): Promise<EchoServer> {
   const [command, argv] = cliCommand(["ws", "--listen", "0", "--echo", ...flags]);
-  const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(command, argv, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   return new Promise((resolve, reject) => {
     let out = "";

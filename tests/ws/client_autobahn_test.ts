@@ -45,12 +45,17 @@ function cliClient(port: number, deflate: boolean): Promise<number | null> {
     "--echo",
     ...(deflate ? ["--deflate"] : []),
   ]);
-  const child = spawn(command, argv, { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(command, argv, {
+    stdio: ["ignore", "ignore", "ignore"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  return new Promise((resolve) => child.once("close", (code) => {
-    clearTimeout(timer);
-    resolve(code);
-  }));
+  return new Promise((resolve) =>
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    })
+  );
 }
 
 async function runAll(
@@ -67,7 +72,10 @@ async function runAll(
         ...(c.deflate === undefined ? {} : { headers: { "Sec-WebSocket-Extensions": ANSWER } }),
       }));
       try {
-        const [transcript] = await Promise.all([server.next(), client(server.port, c.deflate !== undefined)]);
+        const [transcript] = await Promise.all([
+          server.next(),
+          client(server.port, c.deflate !== undefined),
+        ]);
         return check(c, transcript);
       } finally {
         await server.close();
@@ -91,9 +99,15 @@ const CLIENT_ONLY: Case[] = [
   },
 ];
 
-test(`client autobahn (API, ${rt}): ${PLAIN_CASES.length + CLIENT_ONLY.length} framing, ping, fragmentation, UTF-8 and close cases`, async () => {
-  assert.deepEqual(await runAll([...PLAIN_CASES, ...CLIENT_ONLY], apiClient, 8), []);
-}, { timeout: 120_000 });
+test(
+  `client autobahn (API, ${rt}): ${
+    PLAIN_CASES.length + CLIENT_ONLY.length
+  } framing, ping, fragmentation, UTF-8 and close cases`,
+  async () => {
+    assert.deepEqual(await runAll([...PLAIN_CASES, ...CLIENT_ONLY], apiClient, 8), []);
+  },
+  { timeout: 120_000 },
+);
 
 test(`client autobahn (API, ${rt}): ${DEFLATE_CASES.length} permessage-deflate cases`, async () => {
   assert.deepEqual(await runAll(DEFLATE_CASES, apiClient, 8), []);
@@ -105,17 +119,23 @@ test(`client autobahn (CLI, ${rt}): a sample of every area, one process per case
   assert.deepEqual(await runAll(sample, cliClient, 3), []);
 }, { timeout: 180_000 });
 
-test(`client (CLI, ${rt}): exits 0 after a clean close, 1 after a protocol error, 1 when refused`, async () => {
-  const clean = await rawServer(() => ({ send: [frame({ opcode: 8, payload: closePayload(1000) })] }));
-  const bad = await rawServer(() => ({ send: [frame({ opcode: 1, rsv: 2, payload: "x" })] }));
-  try {
-    const [, code0] = await Promise.all([clean.next(), cliClient(clean.port, false)]);
-    const [, code1] = await Promise.all([bad.next(), cliClient(bad.port, false)]);
-    assert.equal(code0, 0);
-    assert.equal(code1, 1);
-  } finally {
-    await clean.close();
-    await bad.close();
-  }
-  assert.equal(await cliClient(1, false), 1);
-}, { timeout: 60_000 });
+test(
+  `client (CLI, ${rt}): exits 0 after a clean close, 1 after a protocol error, 1 when refused`,
+  async () => {
+    const clean = await rawServer(() => ({
+      send: [frame({ opcode: 8, payload: closePayload(1000) })],
+    }));
+    const bad = await rawServer(() => ({ send: [frame({ opcode: 1, rsv: 2, payload: "x" })] }));
+    try {
+      const [, code0] = await Promise.all([clean.next(), cliClient(clean.port, false)]);
+      const [, code1] = await Promise.all([bad.next(), cliClient(bad.port, false)]);
+      assert.equal(code0, 0);
+      assert.equal(code1, 1);
+    } finally {
+      await clean.close();
+      await bad.close();
+    }
+    assert.equal(await cliClient(1, false), 1);
+  },
+  { timeout: 60_000 },
+);

@@ -18,7 +18,9 @@ async function runCase(port: number, c: Case): Promise<string | null> {
     ...(c.deflate === undefined ? {} : { headers: { "Sec-WebSocket-Extensions": c.deflate } }),
   });
   if (!result.head.startsWith("HTTP/1.1 101")) return `${c.name}: no 101: ${result.head}`;
-  if (c.deflate !== undefined && !/sec-websocket-extensions: permessage-deflate/i.test(result.head)) {
+  if (
+    c.deflate !== undefined && !/sec-websocket-extensions: permessage-deflate/i.test(result.head)
+  ) {
     return `${c.name}: permessage-deflate not accepted: ${result.head}`;
   }
   if (result.closeCode === null || !c.close.includes(result.closeCode)) {
@@ -27,7 +29,9 @@ async function runCase(port: number, c: Case): Promise<string | null> {
   if (c.messages !== undefined) {
     const got = result.messages.map((m) => m.slice(0, 80)).join(" | ");
     const want = c.messages.map((m) => m.slice(0, 80)).join(" | ");
-    if (result.messages.join("\n") !== c.messages.join("\n")) return `${c.name}: got [${got}], expected [${want}]`;
+    if (result.messages.join("\n") !== c.messages.join("\n")) {
+      return `${c.name}: got [${got}], expected [${want}]`;
+    }
   }
   if (!result.ended) return `${c.name}: the server did not close the TCP connection`;
   return null;
@@ -63,38 +67,90 @@ for (
     ["createServer+WebSocketServer", () => nodeFaceEcho({ deflate: true })],
   ] as const
 ) {
-  test(`server autobahn (${face}, ${rt}): ${PLAIN_CASES.length + SERVER_ONLY.length} framing, ping, fragmentation, UTF-8 and close cases`, async () => {
-    const server = await start();
-    try {
-      const failures = await runAll(server, [...PLAIN_CASES, ...SERVER_ONLY]);
-      assert.deepEqual(failures, []);
-    } finally {
-      await server.close();
-    }
-  }, { timeout: 120_000 });
+  test(
+    `server autobahn (${face}, ${rt}): ${
+      PLAIN_CASES.length + SERVER_ONLY.length
+    } framing, ping, fragmentation, UTF-8 and close cases`,
+    async () => {
+      const server = await start();
+      try {
+        const failures = await runAll(server, [...PLAIN_CASES, ...SERVER_ONLY]);
+        assert.deepEqual(failures, []);
+      } finally {
+        await server.close();
+      }
+    },
+    { timeout: 120_000 },
+  );
 
-  test(`server autobahn (${face}, ${rt}): ${DEFLATE_CASES.length} permessage-deflate cases`, async () => {
-    const server = await start();
-    try {
-      assert.deepEqual(await runAll(server, DEFLATE_CASES), []);
-    } finally {
-      await server.close();
-    }
-  }, { timeout: 60_000 });
+  test(
+    `server autobahn (${face}, ${rt}): ${DEFLATE_CASES.length} permessage-deflate cases`,
+    async () => {
+      const server = await start();
+      try {
+        assert.deepEqual(await runAll(server, DEFLATE_CASES), []);
+      } finally {
+        await server.close();
+      }
+    },
+    { timeout: 60_000 },
+  );
 }
 
-test(`server autobahn (${rt}): messages above --max-payload close with 1009, whole or in fragments`, async () => {
-  for (const server of [await cliEcho(["--max-payload", "1000"]), await serveEcho({ maxPayload: 1000 })]) {
-    try {
-      const cases: Case[] = [
-        { name: "1000 bytes pass", send: (m) => [frame({ opcode: 2, payload: new Uint8Array(1000), mask: m }), 30, frame({ opcode: 8, payload: closePayload(1000), mask: m })], messages: [`b:${"00".repeat(1000)}`], close: [1000] },
-        { name: "1001 bytes", send: (m) => [frame({ opcode: 2, payload: new Uint8Array(1001), mask: m })], close: [1009] },
-        { name: "1001 bytes announced, 10 sent", send: (m) => [frame({ opcode: 2, payload: new Uint8Array(1001), mask: m }).subarray(0, 20), 3000], close: [1009] },
-        { name: "600 + 401 in fragments", send: (m) => [frame({ opcode: 1, payload: "a".repeat(600), fin: false, mask: m }), frame({ opcode: 0, payload: "b".repeat(401), mask: m })], close: [1009] },
-      ];
-      assert.deepEqual(await runAll(server, cases), []);
-    } finally {
-      await server.close();
+test(
+  `server autobahn (${rt}): messages above --max-payload close with 1009, whole or in fragments`,
+  async () => {
+    for (
+      const server of [
+        await cliEcho(["--max-payload", "1000"]),
+        await serveEcho({ maxPayload: 1000 }),
+      ]
+    ) {
+      try {
+        const cases: Case[] = [
+          {
+            name: "1000 bytes pass",
+            send: (
+              m,
+            ) => [
+              frame({ opcode: 2, payload: new Uint8Array(1000), mask: m }),
+              30,
+              frame({ opcode: 8, payload: closePayload(1000), mask: m }),
+            ],
+            messages: [`b:${"00".repeat(1000)}`],
+            close: [1000],
+          },
+          {
+            name: "1001 bytes",
+            send: (m) => [frame({ opcode: 2, payload: new Uint8Array(1001), mask: m })],
+            close: [1009],
+          },
+          {
+            name: "1001 bytes announced, 10 sent",
+            send: (
+              m,
+            ) => [
+              frame({ opcode: 2, payload: new Uint8Array(1001), mask: m }).subarray(0, 20),
+              3000,
+            ],
+            close: [1009],
+          },
+          {
+            name: "600 + 401 in fragments",
+            send: (
+              m,
+            ) => [
+              frame({ opcode: 1, payload: "a".repeat(600), fin: false, mask: m }),
+              frame({ opcode: 0, payload: "b".repeat(401), mask: m }),
+            ],
+            close: [1009],
+          },
+        ];
+        assert.deepEqual(await runAll(server, cases), []);
+      } finally {
+        await server.close();
+      }
     }
-  }
-}, { timeout: 60_000 });
+  },
+  { timeout: 60_000 },
+);
