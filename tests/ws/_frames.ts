@@ -180,10 +180,9 @@ export function binaryMessage(bytes: Uint8Array): string {
   return `b:${hex(bytes)}`;
 }
 
-/** Waits for `predicate` over the frames read, or the end, or `ms`. */
+/** Waits for the socket to close, or `ms`. */
 function collect(
   socket: Socket,
-  reader: FrameReader,
   state: { ended: boolean },
   ms: number,
 ): Promise<void> {
@@ -267,7 +266,7 @@ export async function rawClient(port: number, script: ClientScript): Promise<Cli
     if (typeof item === "number") await new Promise((resolve) => setTimeout(resolve, item));
     else socket.write(item);
   }
-  await collect(socket, reader, state, script.wait ?? 3000);
+  await collect(socket, state, script.wait ?? 3000);
   socket.destroy();
   return { ...transcript(reader.frames, state.ended), head: head ?? "" };
 }
@@ -371,7 +370,7 @@ async function serveOne(socket: Socket, script: ServerScript): Promise<Transcrip
       else socket.write(item);
     }
   }
-  await collect(socket, reader, state, script.wait ?? 3000);
+  await collect(socket, state, script.wait ?? 3000);
   socket.destroy();
   return transcript(reader.frames, state.ended);
 }
