@@ -152,6 +152,7 @@ export class WebSocket extends EventTarget {
   #pendingClose: { code?: number; reason?: string } | null = null;
   #sendChain: Promise<void> | null = null;
   #queued = 0;
+  #origin: string | undefined;
 
   #onopen: Handler<Event> = null;
   #onmessage: Handler<MessageEvent> = null;
@@ -427,7 +428,10 @@ export class WebSocket extends EventTarget {
       payload = this.#binaryType === "blob" ? new Blob([buffer]) : buffer;
     }
     this.dispatchEvent(
-      new MessageEvent("message", { data: payload, origin: new URL(this.url).origin }),
+      new MessageEvent("message", {
+        data: payload,
+        origin: this.#origin ??= new URL(this.url).origin,
+      }),
     );
   }
 
