@@ -60,6 +60,8 @@ export class Session {
   /** Set while messages that came before the peer's Close are dispatched. */
   #lateAnswers = false;
   #openBeforeReceive = true;
+  #paused = false;
+  #started = false;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -99,6 +101,8 @@ export class Session {
       },
       onClosed: () => this.#transportClosed(),
     });
+    this.#started = true;
+    if (this.#paused) transport.pause();
     if (head.length > 0) this.#receive(head);
   }
 
@@ -112,11 +116,13 @@ export class Session {
   }
 
   pause(): void {
-    this.#transport.pause();
+    this.#paused = true;
+    if (this.#started) this.#transport.pause();
   }
 
   resume(): void {
-    this.#transport.resume();
+    this.#paused = false;
+    if (this.#started) this.#transport.resume();
   }
 
   /** Sends a message; false when it waits above the transport's mark (or was dropped). */
