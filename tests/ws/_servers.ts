@@ -69,6 +69,8 @@ export function cliEcho(flags: string[] = []): Promise<EchoServer> {
           close: async () => {
             child.kill("SIGTERM");
             await exited;
+            child.stdout.destroy();
+            child.stderr.destroy();
           },
         });
       }

@@ -4,6 +4,7 @@
 // network error), binaryType, broadcast, and a client through a proxy.
 
 import assert from "node:assert/strict";
+import { Socket } from "node:net";
 import { Agent } from "../../http/agent.ts";
 import { createProxy } from "../../http/proxy.ts";
 import { serve } from "../../http/serve.ts";
@@ -13,6 +14,7 @@ import { WebSocket } from "../../ws/websocket.ts";
 import type { CloseEvent } from "../../ws/events.ts";
 import type { WebSocketClientOptions } from "../../ws/websocket.ts";
 import { closePayload, frame, rawClient, rawServer } from "./_frames.ts";
+import { cliEcho } from "./_servers.ts";
 
 const rt = runtimeName;
 
@@ -69,10 +71,8 @@ test(`upgradeWebSocket (${rt}): a bad upgrade throws a WebSocketError with the a
 });
 
 test(`CLI-style answers (${rt}): version 12 gets 426 with Sec-WebSocket-Version: 13`, async () => {
-  const { cliEcho } = await import("./_servers.ts");
   const server = await cliEcho();
   try {
-    const { Socket } = await import("node:net");
     const socket = new Socket();
     const answer = await new Promise<string>((resolve) => {
       let text = "";
