@@ -30,6 +30,7 @@ import type { Agent } from "../http/agent.ts";
 import { request } from "../http/client_request.ts";
 import {
   createClientHandshake,
+  isValidCloseCode,
   type PreparedMessage,
   verifyHandshakeResponse,
   WebSocketConnection,
@@ -153,6 +154,7 @@ export class WebSocket extends EventTarget {
   #sendChain: Promise<void> | null = null;
   #queued = 0;
   #origin: string | undefined;
+  #serverSide = false;
 
   #onopen: Handler<Event> = null;
   #onmessage: Handler<MessageEvent> = null;
@@ -178,6 +180,7 @@ export class WebSocket extends EventTarget {
     this.#options = options;
     if (options === SERVER_SIDE) {
       this.url = String(url);
+      this.#serverSide = true;
       return;
     }
     let handshake;
@@ -300,13 +303,17 @@ export class WebSocket extends EventTarget {
   /**
    * Starts the close handshake.
    *
-   * @param code 1000 or 3000-4999 (default: none sent)
+   * @param code 1000 or 3000-4999 (default: none sent); a server-side socket
+   *   may also send 1001-1003 and 1007-1014
    * @param reason at most 123 UTF-8 bytes
    * @throws {DOMException} `InvalidAccessError` for another code, `SyntaxError` for a long reason
    */
   close(code?: number, reason?: string): void {
     if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999)) {
-      throw new DOMException(`close code ${code} is not 1000 nor 3000-4999`, "InvalidAccessError");
+      // WHATWG limits scripts to these; a server may send any code RFC 6455 allows.
+      if (!this.#serverSide || !(Number.isInteger(code) && isValidCloseCode(code))) {
+        throw new DOMException(`close code ${code} is not 1000 nor 3000-4999`, "InvalidAccessError");
+      }
     }
     if (reason !== undefined && encoder.encode(reason).length > 123) {
       throw new DOMException("a close reason has at most 123 bytes", "SyntaxError");

@@ -37,6 +37,17 @@ function show(data: string | ArrayBuffer): string {
   return `[binary ${bytes.length} bytes] ${hex}${bytes.length > 64 ? " ..." : ""}`;
 }
 
+/**
+ * Stops reading stdin. Deno cannot cancel a pending read of stdin, which then
+ * keeps the process alive: once the command has returned (and its exit code
+ * is set), an unreferenced timer ends the process if nothing else did.
+ */
+function releaseStdin(): void {
+  process.stdin.destroy();
+  const timer = setTimeout(() => process.exit(), 200) as unknown as { unref?: () => void };
+  timer.unref?.();
+}
+
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
@@ -73,14 +84,20 @@ async function listen(input: CommandInput, port: number): Promise<number> {
   await server.listening;
   console.log(`wirestack ws listening on ws://127.0.0.1:${server.addr.port}/`);
   let lines: ReturnType<typeof createInterface> | null = null;
-  if (!echo && process.stdin.isTTY !== false) {
+  if (!echo) {
     lines = createInterface({ input: process.stdin });
     lines.on("line", (line) => broadcast(room, line));
   }
-  await untilAborted(input.signal);
-  lines?.close();
-  for (const socket of room) socket.close(1001, "server going away");
-  await server.shutdown();
+  try {
+    await untilAborted(input.signal);
+    for (const socket of room) socket.close(1001, "server going away");
+  } finally {
+    if (lines !== null) {
+      lines.close();
+      releaseStdin();
+    }
+    await server.shutdown();
+  }
   return 0;
 }
 
@@ -137,7 +154,7 @@ async function connect(input: CommandInput, url: string): Promise<number> {
   input.signal.addEventListener("abort", onAbort, { once: true });
   const code = await closed;
   input.signal.removeEventListener("abort", onAbort);
-  if (lines !== null) process.stdin.destroy();
+  if (lines !== null) releaseStdin();
   return code;
 }
 
