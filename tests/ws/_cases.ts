@@ -20,6 +20,15 @@ export interface Case {
 }
 
 const enc = new TextEncoder();
+const concat = (parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
 const hex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 const bytes = (n: number, seed = 1) =>
@@ -686,6 +695,88 @@ cases.push(
     [1007],
     undefined,
     OFFER,
+  ),
+);
+
+// Answers to what came before an error or a Close in the same write still go
+// out first (Autobahn 3.3, 4.1.3, 5.15 and 7.1.x send them in one chop).
+cases.push(
+  failCase(
+    "3.12 text, RSV, ping in one write",
+    (
+      m,
+    ) => [
+      concat([
+        frame({ opcode: 1, payload: "Hello", mask: m }),
+        frame({ opcode: 1, payload: "x", rsv: 3, mask: m }),
+        frame({ opcode: 9, mask: m }),
+      ]),
+    ],
+    [1002],
+    [textMessage("Hello")],
+  ),
+);
+cases.push(
+  failCase(
+    "4.17 text, reserved opcode, ping in one write",
+    (
+      m,
+    ) => [
+      concat([
+        frame({ opcode: 1, payload: "Hello", mask: m }),
+        frame({ opcode: 5, mask: m }),
+        frame({ opcode: 9, mask: m }),
+      ]),
+    ],
+    [1002],
+    [textMessage("Hello")],
+  ),
+);
+cases.push(
+  failCase(
+    "5.14 two fragments, a continuation with nothing to continue, text, in one write",
+    (
+      m,
+    ) => [
+      concat([
+        frame({ opcode: 1, payload: "frag1", fin: false, mask: m }),
+        frame({ opcode: 0, payload: "frag2", mask: m }),
+        frame({ opcode: 0, payload: "x", fin: false, mask: m }),
+        frame({ opcode: 1, payload: "y", mask: m }),
+      ]),
+    ],
+    [1002],
+    [textMessage("frag1frag2")],
+  ),
+);
+cases.push(
+  failCase(
+    "7.10 text then close in one write",
+    (
+      m,
+    ) => [
+      concat([
+        frame({ opcode: 1, payload: "last words", mask: m }),
+        frame({ opcode: 8, payload: closePayload(1000), mask: m }),
+      ]),
+    ],
+    [1000],
+    [textMessage("last words")],
+  ),
+);
+cases.push(
+  failCase(
+    "7.11 ping then close in one write",
+    (
+      m,
+    ) => [
+      concat([
+        frame({ opcode: 9, payload: "p", mask: m }),
+        frame({ opcode: 8, payload: closePayload(1000), mask: m }),
+      ]),
+    ],
+    [1000],
+    [`pong:${hex(enc.encode("p"))}`],
   ),
 );
 
