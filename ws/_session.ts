@@ -41,8 +41,8 @@ export interface SessionOptions {
 }
 
 const DEFAULT_CLOSE_TIMEOUT = 10_000;
-/** How long a client waits for the server to close TCP after the close handshake. */
-const CLIENT_LINGER = 2_000;
+/** How long an end waits for the other to close TCP after the close handshake. */
+const LINGER = 2_000;
 
 /** One live WebSocket over one transport. */
 export class Session {
@@ -91,6 +91,7 @@ export class Session {
 
   /** Starts reading; `head` are bytes that came with the handshake. */
   start(head: Uint8Array): void {
+    if (this.#done) return;
     const transport = this.#transport;
     transport.start({
       onData: (chunk) => this.#receive(chunk),
@@ -273,10 +274,11 @@ export class Session {
             };
             host.closing();
             if (event.initiator === "transport") this.#transport.close();
-            else if (!this.#client || event.initiator === "error") this.#transport.end();
             else {
-              // A client lets the server close TCP first (RFC 6455 section 7.1.1).
-              this.#closeTimer = setTimeout(() => this.#transport.close(), CLIENT_LINGER);
+              // A server closes TCP first; a client lets the server do it (RFC 6455
+              // section 7.1.1), and either end gives up waiting after a while.
+              if (!this.#client || event.initiator === "error") this.#transport.end();
+              this.#closeTimer = setTimeout(() => this.#transport.close(), LINGER);
             }
             break;
           }
@@ -326,6 +328,7 @@ export class Session {
       this.#info = { code: 1006, reason: "", wasClean: false, cause, error };
     }
     this.#transport.close();
+    if (!this.#started) this.#transportClosed(); // no sink yet to hear of it
   }
 
   #transportClosed(): void {

@@ -207,7 +207,7 @@ export class WebSocketServer {
    * @param req the request of the `upgrade` event
    * @param socket its socket
    * @param head the bytes after the request head
-   * @param callback receives the open socket
+   * @param callback receives the open socket (reading starts after it returns)
    * @returns false when the request was refused
    */
   handleUpgrade(

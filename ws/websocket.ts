@@ -418,10 +418,12 @@ export class WebSocket extends EventTarget {
     const pendingClose = this.#pendingClose;
     this.#readyState = OPEN;
     this.dispatchEvent(new Event("open"));
-    session.start(head);
     if (pendingClose !== null && this.#readyState === OPEN) {
       this.close(pendingClose.code, pendingClose.reason);
     }
+    // Reading starts once the code that got the socket (the `open` listeners,
+    // a `handleUpgrade` callback) has set its handlers.
+    queueMicrotask(() => session.start(head));
   }
 
   #message(data: Uint8Array, binary: boolean): void {

@@ -13,8 +13,8 @@ import { broadcast, type UpgradeOptions, upgradeWebSocket } from "../../ws/upgra
 import { WebSocket } from "../../ws/websocket.ts";
 import type { CloseEvent } from "../../ws/events.ts";
 import type { WebSocketClientOptions } from "../../ws/websocket.ts";
-import { closePayload, frame, rawClient, rawServer } from "./_frames.ts";
-import { cliEcho } from "./_servers.ts";
+import { closePayload, frame, FrameReader, rawClient, rawServer } from "./_frames.ts";
+import { cliEcho, nodeFaceEcho, serveEcho } from "./_servers.ts";
 
 const rt = runtimeName;
 
@@ -358,4 +358,46 @@ test(`server (${rt}): answers pings, closes with 1009 above maxPayload, and says
     assert.equal((closed.error as { code?: string }).code, "ERR_MESSAGE_TOO_BIG");
     assert.equal(closePayload(1000).length, 2);
   });
+});
+
+test(`server (${rt}): a frame sent with the handshake in one write reaches the handlers`, async () => {
+  for (const start of [serveEcho, nodeFaceEcho]) {
+    const server = await start();
+    try {
+      const socket = new Socket();
+      const reader = new FrameReader();
+      const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+      let head = true;
+      socket.on("data", (chunk: Uint8Array) => {
+        if (head) {
+          const text = new TextDecoder().decode(chunk);
+          const end = text.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          head = false;
+          chunk = chunk.subarray(end + 4);
+        }
+        reader.push(chunk);
+        if (reader.frames.length === 1) {
+          socket.write(frame({ opcode: 8, payload: closePayload(1000), mask: true }));
+        }
+      });
+      socket.on("error", () => {});
+      socket.connect(server.port, "127.0.0.1", () => {
+        const request = new TextEncoder().encode(
+          "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        );
+        const first = frame({ opcode: 1, payload: "early bird", mask: true });
+        const both = new Uint8Array(request.length + first.length);
+        both.set(request);
+        both.set(first, request.length);
+        socket.write(both);
+      });
+      await closed;
+      assert.equal(new TextDecoder().decode(reader.frames[0].payload), "early bird");
+      assert.equal(reader.frames[1]?.opcode, 8);
+    } finally {
+      await server.close();
+    }
+  }
 });
