@@ -186,6 +186,9 @@ test(`client (${rt}): binaryType blob (the default) and arraybuffer`, async () =
 });
 
 test(`client (${rt}): close causes: handshake (refused, 200), protocol error, network error`, async () => {
+  // wss: goes through the HTTP client's https support (its error until it has one).
+  const secure = await closeOf(new WebSocket("wss://127.0.0.1:1/"));
+  assert.deepEqual([secure.code, secure.cause], [1006, "handshake"]);
   const refused = client(1);
   const errors: unknown[] = [];
   refused.onerror = (event) => errors.push(event);
