@@ -148,7 +148,6 @@ export class WebSocket extends EventTarget {
   #extensions = "";
   #binaryType: BinaryType = "blob";
   #session: Session | null = null;
-  #options: WebSocketOptions;
   #abortHandshake: (() => void) | null = null;
   #pendingClose: { code?: number; reason?: string } | null = null;
   #sendChain: Promise<void> | null = null;
@@ -177,7 +176,6 @@ export class WebSocket extends EventTarget {
     super();
     const options: WebSocketClientOptions =
       typeof protocols === "string" || Array.isArray(protocols) ? { protocols } : protocols ?? {};
-    this.#options = options;
     if (options === SERVER_SIDE) {
       this.url = String(url);
       this.#serverSide = true;
@@ -271,28 +269,20 @@ export class WebSocket extends EventTarget {
     if (this.#readyState === CONNECTING) throw invalidState("the WebSocket is still connecting");
     if (this.#readyState !== OPEN) return;
     if (typeof Blob !== "undefined" && data instanceof Blob) {
-      this.#queued += data.size;
+      // A Blob is read asynchronously; what is sent after it waits its turn.
       const size = data.size;
       const read = data.arrayBuffer();
-      this.#sendChain = (this.#sendChain ?? Promise.resolve()).then(() => read).then(
-        (buffer) => {
-          this.#queued -= size;
-          this.#session?.send(new Uint8Array(buffer), true);
-        },
-        () => {
-          this.#queued -= size;
-        },
-      );
+      this.#later(size, () =>
+        read.then(
+          (buffer) => void this.#session?.send(new Uint8Array(buffer), true),
+          () => {},
+        ));
       return;
     }
     if (this.#sendChain !== null) {
       const copy = typeof data === "string" ? data : bytesOf(data as ArrayBufferLike).slice();
       const size = typeof copy === "string" ? encoder.encode(copy).length : copy.length;
-      this.#queued += size;
-      this.#sendChain = this.#sendChain.then(() => {
-        this.#queued -= size;
-        this.#session?.send(copy, typeof copy !== "string");
-      });
+      this.#later(size, () => void this.#session?.send(copy, typeof copy !== "string"));
       return;
     }
     const session = this.#session as Session;
@@ -312,7 +302,10 @@ export class WebSocket extends EventTarget {
     if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999)) {
       // WHATWG limits scripts to these; a server may send any code RFC 6455 allows.
       if (!this.#serverSide || !(Number.isInteger(code) && isValidCloseCode(code))) {
-        throw new DOMException(`close code ${code} is not 1000 nor 3000-4999`, "InvalidAccessError");
+        throw new DOMException(
+          `close code ${code} is not 1000 nor 3000-4999`,
+          "InvalidAccessError",
+        );
       }
     }
     if (reason !== undefined && encoder.encode(reason).length > 123) {
@@ -334,7 +327,7 @@ export class WebSocket extends EventTarget {
     this.#readyState = CLOSING;
     const session = this.#session as Session;
     if (this.#sendChain !== null) {
-      this.#sendChain = this.#sendChain.then(() => session.close(code, reason));
+      this.#later(0, () => session.close(code, reason));
     } else session.close(code, reason);
   }
 
@@ -380,6 +373,16 @@ export class WebSocket extends EventTarget {
   /** Goes on reading after {@linkcode WebSocket.pause}. */
   resume(): void {
     this.#session?.resume();
+  }
+
+  /** Queues a send behind the Blobs being read; the queue empties itself. */
+  #later(size: number, step: () => Promise<void> | void): void {
+    this.#queued += size;
+    const tail: Promise<void> = (this.#sendChain ?? Promise.resolve()).then(step).then(() => {
+      this.#queued -= size;
+      if (this.#sendChain === tail) this.#sendChain = null;
+    });
+    this.#sendChain = tail;
   }
 
   #swap<E extends Event>(type: string, old: Handler<E>, next: Handler<E>): Handler<E> {
