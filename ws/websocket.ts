@@ -28,6 +28,7 @@
 
 import type { Agent } from "../http/agent.ts";
 import { request } from "../http/client_request.ts";
+import type { ClientTlsOptions } from "../http/client_tls.ts";
 import {
   createClientHandshake,
   isValidCloseCode,
@@ -54,6 +55,8 @@ export interface WebSocketClientOptions extends WebSocketOptions {
   agent?: Agent;
   /** Milliseconds for the opening handshake (default 30,000). */
   handshakeTimeout?: number;
+  /** What a `wss:` connection trusts and presents (`ca`, `servername`, a client certificate). */
+  tls?: ClientTlsOptions;
 }
 
 /** The `binaryType` values: how binary messages are delivered. */
@@ -489,6 +492,7 @@ export class WebSocket extends EventTarget {
       headers: handshake.headers,
       setHost: false,
       agent: options.agent ?? false,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
     const timer = setTimeout(() => {
       req.destroy();
