@@ -404,3 +404,50 @@ test(`server (${rt}): a frame sent with the handshake in one write reaches the h
     }
   }
 });
+
+test(
+  `server (${rt}): slow reads: a client reading a chunk per timer tick gets every echo intact`,
+  async () => {
+    const server = await serveEcho();
+    try {
+      const socket = new Socket();
+      const reader = new FrameReader();
+      const messages = [1, 2, 3, 4, 5].map((seed) =>
+        Uint8Array.from({ length: 200_000 }, (_, i) => (i * seed) & 0xff)
+      );
+      let head = true;
+      const done = new Promise<void>((resolve) => {
+        socket.on("data", (chunk: Uint8Array) => {
+          if (head) {
+            const end = new TextDecoder().decode(chunk).indexOf("\r\n\r\n");
+            if (end < 0) return;
+            head = false;
+            chunk = chunk.subarray(end + 4);
+            for (const message of messages) {
+              socket.write(frame({ opcode: 2, payload: message, mask: true }));
+            }
+          }
+          reader.push(chunk);
+          if (reader.frames.length === messages.length) resolve();
+          socket.pause(); // one chunk per timer tick
+          setTimeout(() => socket.resume(), 1);
+        });
+      });
+      socket.on("error", () => {});
+      socket.connect(server.port, "127.0.0.1", () => {
+        socket.write(
+          "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        );
+      });
+      await done;
+      assert.deepEqual(reader.frames.map((f) => f.payload), messages);
+      const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+      socket.write(frame({ opcode: 8, payload: closePayload(1000), mask: true }));
+      await closed;
+    } finally {
+      await server.close();
+    }
+  },
+  { timeout: 60_000 },
+);
