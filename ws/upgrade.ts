@@ -253,6 +253,17 @@ export class WebSocketServer {
   }
 
   /**
+   * Starts the close handshake with every client (1001, "going away", by
+   * default). New upgrades are still accepted: stop the HTTP server first.
+   *
+   * @param code the close code (default 1001)
+   * @param reason the close reason (default none)
+   */
+  close(code = 1001, reason?: string): void {
+    for (const client of this.clients) client.close(code, reason);
+  }
+
+  /**
    * Sends a message to every open client, encoded once.
    *
    * @param data the message

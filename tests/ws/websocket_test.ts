@@ -428,7 +428,7 @@ test(
             }
           }
           reader.push(chunk);
-          if (reader.frames.length === messages.length) resolve();
+          if (reader.frames.length >= messages.length) return resolve();
           socket.pause(); // one chunk per timer tick
           setTimeout(() => socket.resume(), 1);
         });
@@ -451,3 +451,20 @@ test(
   },
   { timeout: 60_000 },
 );
+
+test(`server (${rt}): closing the HTTP server closes its WebSockets, heartbeat timers included`, async () => {
+  let serverClosed: Promise<CloseEvent> | null = null;
+  const server = serve({ port: 0, hostname: "127.0.0.1" }, (request) => {
+    const { socket, response } = upgradeWebSocket(request, { heartbeat: { interval: 20 } });
+    serverClosed = closeOf(socket);
+    return response;
+  });
+  await server.listening;
+  const socket = client(server.addr.port);
+  await openOf(socket);
+  const clientClosed = closeOf(socket);
+  await server.close();
+  const event = await serverClosed!;
+  assert.deepEqual([event.code, event.wasClean, event.cause], [1006, false, "network-error"]);
+  assert.equal((await clientClosed).code, 1006);
+});
