@@ -5,6 +5,7 @@
 
 import { type Conn, NetError, type Transport } from "../adapters/mod.ts";
 import { CONNECTION_ATTEMPT_DELAY, happyEyeballs } from "../net/_happy_eyeballs.ts";
+import { defaultLookup } from "../net/_lookup.ts";
 import { Connection, type HeaderList } from "../protocols/http1/mod.ts";
 import { checkPeerConn, unsupportedClientOption } from "../tls/_client_checks.ts";
 import { adapterClientOptions, checkClientOptions } from "../tls/_secure_options.ts";
@@ -270,7 +271,7 @@ function tcp(
   return happyEyeballs({
     hostname: to.hostname,
     family: options.family,
-    lookup: options.lookup ?? ((hostname, { family }) => transport.lookup(hostname, { family })),
+    lookup: options.lookup ?? defaultLookup(transport),
     connect: (address, _family, attemptSignal) =>
       tls === null
         ? transport.connect({ hostname: address, port, signal: attemptSignal })

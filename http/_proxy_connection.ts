@@ -3,6 +3,7 @@
 
 import type { Conn, ConnHandler, NetError, Transport } from "../adapters/mod.ts";
 import { happyEyeballs } from "../net/_happy_eyeballs.ts";
+import { defaultLookup } from "../net/_lookup.ts";
 import { type Timer, unrefTimeout } from "../net/_timers.ts";
 import {
   Connection,
@@ -337,7 +338,7 @@ export class ProxyConnection implements ConnHandler {
     happyEyeballs({
       hostname,
       family: 0,
-      lookup: (name, { family }) => transport.lookup(name, { family }),
+      lookup: defaultLookup(transport),
       connect: (address, _family, signal) => transport.connect({ hostname: address, port, signal }),
       attemptDelay: 250,
       signal: controller.signal,

@@ -16,6 +16,7 @@ import {
 } from "../adapters/mod.ts";
 import { Emitter, type EventMap } from "./emitter.ts";
 import { CONNECTION_ATTEMPT_DELAY, happyEyeballs } from "./_happy_eyeballs.ts";
+import { defaultLookup } from "./_lookup.ts";
 import { nextTurn, type Timer, unrefTimeout } from "./_timers.ts";
 import { connectArguments } from "./_connect_arguments.ts";
 
@@ -431,8 +432,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
         }),
       );
     }
-    const lookup = options.lookup ??
-      ((hostname, { family }) => transport.lookup(hostname, { family }));
+    const lookup = options.lookup ?? defaultLookup(transport);
     return happyEyeballs({
       hostname: options.host ?? "localhost",
       family: options.family ?? 0,

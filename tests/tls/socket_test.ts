@@ -40,7 +40,7 @@ for (const via of tlsTransports) {
     let dataEvents = 0;
     let calls = 0;
     const client = connect({
-      host: "localhost",
+      host: "127.0.0.1",
       port,
       ca: p.root,
       transport: via,
