@@ -17,9 +17,13 @@ import { type Command, UsageError } from "./_command.ts";
 import { demo } from "./commands/demo.ts";
 import { cert } from "./commands/cert.ts";
 import { proxy } from "./commands/proxy.ts";
+import { serve } from "./commands/serve.ts";
+import { get } from "./commands/get.ts";
+import { tcp } from "./commands/tcp.ts";
+import { udp } from "./commands/udp.ts";
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demo, cert, proxy];
+const COMMANDS: Command[] = [demo, cert, proxy, serve, get, tcp, udp];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
