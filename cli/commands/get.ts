@@ -105,7 +105,8 @@ says why), 0 otherwise (any HTTP status, unless --fail).
 
 options:
   -X, --request METHOD     the method (default GET, or POST with -d)
-  -H, --header "N: V"      a request header (repeatable; "N:" drops a default one)
+  -H, --header "N: V"      a request header (repeatable; "Content-Type:" drops
+                           the form type -d adds)
   -d, --data TEXT          a body (form-encoded unless -H sets Content-Type);
                            @FILE reads it without line breaks, @- from stdin;
                            several -d are joined with "&"

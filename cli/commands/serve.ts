@@ -6,6 +6,8 @@ import { transport } from "../../adapters/mod.ts";
 import { serve as serveHttp } from "../../http/mod.ts";
 import { type Command, flag, portOption, stringOption, UsageError } from "../_command.ts";
 import { tlsFromOption } from "../_dev_tls.ts";
+import { showHostPort } from "../_address.ts";
+import { CliNetError } from "../_net_errors.ts";
 import { staticHandler } from "../serve/static.ts";
 
 function hostForUrl(hostname: string): string {
@@ -67,7 +69,11 @@ examples:
       : await tlsFromOption(tlsOption, names, stringOption(input, "data-dir"));
     const listener = tls === undefined
       ? undefined
-      : await transport.listenTls({ port, hostname, cert: tls.cert, key: tls.key });
+      : await transport.listenTls({ port, hostname, cert: tls.cert, key: tls.key }).catch(
+        (error) => {
+          throw new CliNetError(`cannot listen on ${showHostPort(hostname, port)}`, error);
+        },
+      );
     const handle = await staticHandler({ root, list: flag(input, "list") });
     const quiet = flag(input, "quiet");
     const server = serveHttp({
@@ -94,7 +100,15 @@ examples:
       }
       return answer.response;
     });
-    const addr = await server.listening;
+    // a failed listen rejects `listening`; later errors are handler failures, answered with 500
+    let listening = false;
+    server.on("error", (error) => {
+      if (listening && !quiet) console.error(`error: ${(error as Error)?.message ?? error}`);
+    });
+    const addr = await server.listening.catch((error) => {
+      throw new CliNetError(`cannot listen on ${showHostPort(hostname, port)}`, error);
+    });
+    listening = true;
     const scheme = tls === undefined ? "http" : "https";
     console.log(
       `wirestack serve: ${root} on ${scheme}://${hostForUrl(addr.hostname)}:${addr.port}/`,

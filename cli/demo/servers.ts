@@ -115,6 +115,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     });
     const http = await withFallback(options.httpPort, DEFAULT_PORTS.http, async (port) => {
       const server = serve({ port, hostname: HOST }, handler);
+      server.on("error", () => {}); // a failed listen rejects `listening`
       await server.listening;
       return server;
     });
@@ -134,6 +135,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         }),
     );
     const https = serve({ listener }, handler);
+    https.on("error", () => {});
     closers.push(() => https.shutdown());
     await https.listening;
     track(https, "https", stats);
