@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
 }
 
 test(`cli (${rt}): wirestack get -v -i shows the heads as sent and received`, async () => {
-  const origin = await rawServer((request, c) =>
+  const origin = await rawServer((_request, c) =>
     c.write(
       `HTTP/1.1 200 OK\r\nX-Odd-Case: Kept\r\nContent-Length: 5\r\n\r\nhello`,
     )
@@ -57,7 +57,7 @@ test(`cli (${rt}): wirestack get -v -i shows the heads as sent and received`, as
 });
 
 test(`cli (${rt}): wirestack get -X -H -d and --data-binary send what curl would`, async () => {
-  const origin = await rawServer((request, c) => c.write(respond(200, "ok")));
+  const origin = await rawServer((_request, c) => c.write(respond(200, "ok")));
   const dir = mkdtempSync(join(tmpdir(), "wirestack-get-"));
   try {
     const form = await runCli(["get", "-d", "a=1", "-d", "b=2", `${origin.origin}/form`]);
@@ -111,7 +111,7 @@ test(`cli (${rt}): wirestack get -X -H -d and --data-binary send what curl would
 test(`cli (${rt}): wirestack get -o writes a large download with a progress bar`, async () => {
   const size = 3 * 1024 * 1024;
   const payload = "0123456789abcdef".repeat(size / 16);
-  const origin = await rawServer((request, c) => {
+  const origin = await rawServer((_request, c) => {
     c.write(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`);
     c.write(payload);
   });
@@ -175,7 +175,7 @@ test(`cli (${rt}): wirestack get failures: one line, exit 1; bad usage exit 2`, 
     await silent.close();
   }
 
-  const failing = await rawServer((request, c) => c.write(respond(404, "nope")));
+  const failing = await rawServer((_request, c) => c.write(respond(404, "nope")));
   try {
     const plain = await runCli(["get", `${failing.origin}/`]);
     assert.equal(plain.code, 0);

@@ -25,7 +25,9 @@ export function drawChart(svg, history) {
   const requests = points.map((b) => b.requests);
   const kib = points.map((b) => b.bytes / 1024);
   const max = niceMax(Math.max(1, ...requests, ...kib));
-  const x = (i) => LEFT + (i + 60 - points.length) * ((W - LEFT - 6) / 59);
+  // the window grows with the history, up to a minute, so the first seconds show
+  const span = Math.max(20, points.length);
+  const x = (i) => LEFT + (i + span - points.length) * ((W - LEFT - 6) / (span - 1));
   const y = (v) => H - BOTTOM - (v / max) * (H - BOTTOM - TOP);
   svg.replaceChildren();
   for (const fraction of [0, 0.5, 1]) {
@@ -33,7 +35,7 @@ export function drawChart(svg, history) {
     svg.append(node("line", { class: "grid", x1: LEFT, x2: W - 6, y1: y(v), y2: y(v) }));
     svg.append(node("text", { x: 4, y: y(v) + 4 }, String(Math.round(v * 10) / 10)));
   }
-  svg.append(node("text", { x: LEFT, y: H - 4 }, "-60 s"));
+  svg.append(node("text", { x: LEFT, y: H - 4 }, "-" + span + " s"));
   svg.append(node("text", { x: W - 30, y: H - 4 }, "now"));
   const line = (values, cls) =>
     node("polyline", { class: cls, points: values.map((v, i) => x(i) + "," + y(v)).join(" ") });
