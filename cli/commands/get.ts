@@ -112,6 +112,7 @@ options:
                            several -d are joined with "&"
       --data-binary @FILE  a body read as is (@- for stdin)
   -i, --include            print the response head (as received) before the body
+  -I, --head               send HEAD and print the response head
   -v, --verbose            print the request and response heads, as sent and
                            received, on stderr
   -o, --output FILE        write the body to FILE, with a progress bar on stderr
@@ -136,6 +137,7 @@ examples:
     data: { type: "string", short: "d", multiple: true },
     "data-binary": { type: "string", multiple: true },
     include: { type: "boolean", short: "i" },
+    head: { type: "boolean", short: "I" },
     verbose: { type: "boolean", short: "v" },
     output: { type: "string", short: "o" },
     silent: { type: "boolean", short: "s" },
@@ -201,10 +203,11 @@ examples:
       headers.push(["content-type", "application/x-www-form-urlencoded"]);
     }
     headers.push(...set);
-    const method = stringOption(input, "request") ?? (requestBody === undefined ? "GET" : "POST");
+    const method = stringOption(input, "request") ??
+      (flag(input, "head") ? "HEAD" : requestBody === undefined ? "GET" : "POST");
 
     const verbose = flag(input, "verbose");
-    const include = flag(input, "include");
+    const include = flag(input, "include") || flag(input, "head");
     const stderr = (text: string) => void process.stderr.write(text);
     const stdoutChunks: string[] = [];
     const tapped = tapTransport(

@@ -143,6 +143,9 @@ test(`cli (${rt}): wirestack get --proxy sends the absolute form to the proxy; -
     const viaProxy = await runCli(["get", "--proxy", proxy.origin, "http://example.test/x"]);
     assert.equal(viaProxy.code, 0, viaProxy.stderr);
     assert.equal(viaProxy.stdout, "proxied http://example.test/x");
+    const head = await runCli(["get", "-I", `${origin.origin}/new`]);
+    assert.equal(head.stdout, `HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n`);
+    assert.equal(origin.requests.at(-1)?.method, "HEAD");
     const notFollowed = await runCli(["get", "-i", `${origin.origin}/old`]);
     assert.match(notFollowed.stdout, /^HTTP\/1\.1 302 Found/);
     const followed = await runCli(["get", "-L", `${origin.origin}/old`]);
