@@ -1,7 +1,7 @@
 // The request handler of `wirestack serve`: files under a root folder, with
 // index.html, MIME types, validators (ETag, Last-Modified) and conditional
-// requests (If-None-Match, If-Modified-Since, If-Range), single byte ranges,
-// HEAD, and an optional directory listing. Paths that leave the root (by
+// requests (If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since,
+// If-Range), single byte ranges, HEAD, and an optional directory listing. Paths that leave the root (by
 // `..`, encoded slashes, symbolic links) and dotfiles are refused.
 
 import { type FileHandle, open, readdir, realpath } from "node:fs/promises";
@@ -168,6 +168,17 @@ export async function staticHandler(
       "accept-ranges": "bytes",
       "cache-control": "no-cache",
     };
+    // RFC 9110 13.2.2: If-Match, then If-Unmodified-Since, then If-None-Match ...
+    const ifMatch = request.headers.get("if-match");
+    const ifUnmodifiedSince = request.headers.get("if-unmodified-since");
+    const failed = ifMatch !== null
+      ? ifMatch.trim() !== "*" && !ifMatch.split(",").some((tag) => tag.trim() === etag)
+      : ifUnmodifiedSince !== null && !Number.isNaN(Date.parse(ifUnmodifiedSince)) &&
+        modified.getTime() > Date.parse(ifUnmodifiedSince);
+    if (failed) {
+      await handle.close();
+      return text(412, "412 precondition failed\n", { etag });
+    }
     const ifNoneMatch = request.headers.get("if-none-match");
     const ifModifiedSince = request.headers.get("if-modified-since");
     const notModified = ifNoneMatch !== null

@@ -2,7 +2,7 @@
 // ranges, traversal, listings, TLS with the development CA, the access log.
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../_cli.ts";
@@ -20,7 +20,16 @@ function site(): string {
   mkdirSync(join(root, "files"));
   writeFileSync(join(root, "files", "data.bin"), "0123456789".repeat(100));
   writeFileSync(join(root, "files", "<b>.txt"), "angle\n");
+  const outside = `${root}-outside`;
+  mkdirSync(outside);
+  writeFileSync(join(outside, "private.txt"), "outside\n");
+  symlinkSync(outside, join(root, "escape"));
   return root;
+}
+
+function removeSite(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(`${root}-outside`, { recursive: true, force: true });
 }
 
 async function curl(...args: string[]) {
@@ -47,6 +56,13 @@ test(`cli (${rt}): wirestack serve: index, types, ETag/304, ranges, traversal, l
     assert.match(head, /last-modified: \w{3}, \d\d \w{3} \d{4}/i);
     assert.equal(await status("-H", `If-None-Match: ${etag}`, `${base}/`), "304");
     assert.equal(await status("-H", `If-None-Match: "other"`, `${base}/`), "200");
+    assert.equal(await status("-H", `If-Match: "other"`, `${base}/`), "412");
+    assert.equal(await status("-H", `If-Match: ${etag}`, `${base}/`), "200");
+    assert.equal(
+      await status("-H", "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT", `${base}/`),
+      "412",
+    );
+    assert.equal(await status("-z", "Fri, 01 Jan 2100 00:00:00 GMT", `${base}/`), "304");
     assert.match(await curl("-I", `${base}/app.js`), /content-type: text\/javascript/i);
 
     const part = await curl("-i", "-r", "10-19", `${base}/files/data.bin`);
@@ -67,6 +83,7 @@ test(`cli (${rt}): wirestack serve: index, types, ETag/304, ranges, traversal, l
         "/%2e%2e/%2e%2e/etc/passwd",
         "/files/..%2f..%2f..%2fetc/passwd",
         "/.secret",
+        "/escape/private.txt",
       ]
     ) {
       assert.equal(await status("--path-as-is", `${base}${path}`), "404", path);
@@ -77,7 +94,7 @@ test(`cli (${rt}): wirestack serve: index, types, ETag/304, ranges, traversal, l
     await server.waitFor(/GET \/files\/data\.bin 206 10 /);
   } finally {
     await server.stop();
-    rmSync(root, { recursive: true, force: true });
+    removeSite(root);
   }
   assert.match(server.stdout, /stopped/);
   if (!isDeno) assert.equal(await server.exited, 0, server.stderr);
@@ -96,7 +113,7 @@ test(`cli (${rt}): wirestack serve --list lists folders, names escaped`, async (
     assert.doesNotMatch(await curl(`${base}/files/`), /secret/);
   } finally {
     await server.stop();
-    rmSync(root, { recursive: true, force: true });
+    removeSite(root);
   }
   assert.doesNotMatch(server.stdout, /GET /);
 });
@@ -121,7 +138,7 @@ test(
       assert.notEqual(untrusted.code, 0);
     } finally {
       await server.stop();
-      rmSync(root, { recursive: true, force: true });
+      removeSite(root);
       rmSync(data, { recursive: true, force: true });
     }
   },
@@ -148,6 +165,6 @@ test(`cli (${rt}): wirestack serve: bad arguments exit 2, a port in use exits 1`
     assert.equal(second.stderr.trim().split("\n").length, 1, second.stderr);
   } finally {
     await first.stop();
-    rmSync(root, { recursive: true, force: true });
+    removeSite(root);
   }
 });
