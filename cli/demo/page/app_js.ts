@@ -37,7 +37,7 @@ function renderStats(stats) {
       tr.className = "fresh";
     }
     tr.append(el("td", String(c.id), "num"), el("td", c.service, "svc svc-" + c.service), el("td", c.remote),
-      el("td", ago(stats.now - c.since)), el("td", String(c.requests), "num"), el("td", bytes(c.bytes), "num"));
+      el("td", ago(stats.now - c.since)), el("td", String(c.requests), "num"), el("td", c.service === "tcp" ? bytes(c.bytes) : "", "num"));
     return tr;
   });
   tbody.replaceChildren(...rows);
