@@ -88,3 +88,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// The command is done. Deno cannot cancel a pending read of stdin (netcat-style
+// commands leave one when the peer closes first), which would keep the process
+// alive: if anything still does after a moment, the process ends.
+setTimeout(() => process.exit(), 300).unref();
