@@ -31,7 +31,9 @@ export class CliNetError extends Error {
     const rawCode = (cause as { code?: unknown } | null)?.code;
     const code = typeof rawCode === "string" ? rawCode : undefined;
     const words = code === undefined ? undefined : PLAIN_WORDS[code];
-    super(`${what}: ${words ?? (cause instanceof Error ? cause.message : String(cause))}`);
+    super(`${what}: ${words ?? (cause instanceof Error ? cause.message : String(cause))}`, {
+      cause: error,
+    });
     this.name = "CliNetError";
     if (code !== undefined) this.code = code;
   }

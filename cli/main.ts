@@ -78,7 +78,13 @@ async function main(argv: string[]): Promise<number> {
     const usageProblem = error instanceof UsageError ||
       (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS") === true;
     console.error(`wirestack ${name}: ${messageOf(error)}`);
-    if (debug && error instanceof Error && error.stack) console.error(error.stack);
+    if (debug) {
+      // the stack, then each cause's
+      for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth++) {
+        console.error(depth === 0 ? e.stack : `caused by: ${e.stack}`);
+        e = e.cause;
+      }
+    }
     if (usageProblem) console.error(`see: wirestack ${name} --help`);
     return usageProblem ? 2 : 1;
   } finally {

@@ -214,15 +214,10 @@ examples:
       transport,
       headObserver({
         connected(remote, tls) {
-          if (verbose) {
-            stderr(
-              `* connected to ${remote}${
-                tls
-                  ? ` (TLS ${tls.protocol ?? ""} ${tls.alpnProtocol ?? ""})`.replace(/ +\)/, ")")
-                  : ""
-              }\n`,
-            );
-          }
+          if (!verbose) return;
+          if (tls === undefined) return stderr(`* connected to ${remote}\n`);
+          const parts = [tls.protocol, tls.cipher, tls.alpnProtocol && `ALPN ${tls.alpnProtocol}`];
+          stderr(`* TLS with ${remote}: ${parts.filter(Boolean).join(", ") || "done"}\n`);
         },
         requestHead(head) {
           if (verbose) stderr(quote(head, "> "));
