@@ -12,6 +12,10 @@ const PLAIN_WORDS: Record<string, string> = {
   EADDRINUSE: "address already in use",
   EACCES: "permission denied",
   EADDRNOTAVAIL: "address not available",
+  ERR_TLS_CERT_UNTRUSTED: "the server's certificate is not trusted (--cacert FILE trusts a CA)",
+  ERR_TLS_CERT_HOSTNAME: "the server's certificate is not for this host name",
+  ERR_TLS_CERT_EXPIRED: "the server's certificate has expired",
+  ERR_TLS_HANDSHAKE_TIMEOUT: "the TLS handshake timed out",
 };
 
 /** A failure said in one line (exit code 1), with the code it came with. */

@@ -4,7 +4,7 @@
 
 import { open, readFile } from "node:fs/promises";
 import process from "node:process";
-import { transport } from "../../adapters/mod.ts";
+import { nodeTransport, transport } from "../../adapters/mod.ts";
 import { Agent, fetch } from "../../http/mod.ts";
 import {
   type Command,
@@ -122,8 +122,10 @@ options:
       --compressed         ask for gzip, deflate or br and decode the body
       --max-time SECONDS   give up after this long (exit 1)
       --fail               exit 1 on an HTTP status of 400 or more
-      --cacert FILE        trust the CA certificates in FILE (PEM) for https
-      --insecure           do not verify the server's certificate (https; unsafe)
+      --cacert FILE        trust the CA certificates in FILE (PEM), and only them,
+                           for https
+      --insecure           do not verify the server's certificate (https; unsafe:
+                           anyone on the path can read and change the exchange)
       --proxy URL          send the request through this HTTP proxy
 
 examples:
@@ -184,9 +186,13 @@ examples:
         throw new GetError(`cannot read ${cacertPath}: ${error.code ?? error.message}`);
       });
     const insecure = flag(input, "insecure");
-    if (url.protocol === "https:" && (cacert !== undefined || insecure)) {
-      // wired to the client's TLS options once https:// lands in the client (issue 10)
-    }
+    // Deno's own TLS cannot turn verification off and adds --cacert to the
+    // system's roots; Deno's node:tls does what curl does
+    const tlsFeatures = transport.features.tls;
+    const base = (insecure && !tlsFeatures.disableVerification) ||
+        (cacert !== undefined && !tlsFeatures.caReplacesRoots)
+      ? nodeTransport
+      : transport;
     const { set, removed } = headerList(input);
     const requestBody = await body(input);
     const headers: [string, string][] = [];
@@ -211,7 +217,7 @@ examples:
     const stderr = (text: string) => void process.stderr.write(text);
     const stdoutChunks: string[] = [];
     const tapped = tapTransport(
-      transport,
+      base,
       headObserver({
         connected(remote, tls) {
           if (!verbose) return;
@@ -232,6 +238,10 @@ examples:
       keepAlive: false,
       transport: tapped,
       ...(proxy === undefined ? {} : { proxy }),
+      tls: {
+        ...(cacert === undefined ? {} : { ca: cacert }),
+        ...(insecure ? { dangerouslyDisableVerification: true } : {}),
+      },
     });
     const signals = [input.signal];
     if (maxTimeMs !== undefined) signals.push(AbortSignal.timeout(maxTimeMs));

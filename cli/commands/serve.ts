@@ -2,7 +2,6 @@
 
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { transport } from "../../adapters/mod.ts";
 import { serve as serveHttp } from "../../http/mod.ts";
 import { type Command, flag, portOption, stringOption, UsageError } from "../_command.ts";
 import { tlsFromOption } from "../_dev_tls.ts";
@@ -67,19 +66,12 @@ examples:
     const tls = tlsOption === undefined
       ? undefined
       : await tlsFromOption(tlsOption, names, stringOption(input, "data-dir"));
-    const listener = tls === undefined
-      ? undefined
-      : await transport.listenTls({ port, hostname, cert: tls.cert, key: tls.key }).catch(
-        (error) => {
-          throw new CliNetError(`cannot listen on ${showHostPort(hostname, port)}`, error);
-        },
-      );
     const handle = await staticHandler({ root, list: flag(input, "list") });
     const quiet = flag(input, "quiet");
     const server = serveHttp({
       port,
       hostname,
-      ...(listener === undefined ? {} : { listener }),
+      ...(tls === undefined ? {} : { tls: { cert: tls.cert, key: tls.key } }),
       signal: input.signal,
       onError: () => new Response("500 internal server error\n", { status: 500 }),
     }, async (request, connection) => {

@@ -2,7 +2,6 @@
 // server (a leaf issued now by the development CA), the plain HTTP server
 // beside it, the TCP and UDP echo servers, and the stats they feed.
 
-import { transport } from "../../adapters/mod.ts";
 import { type HttpServer, serve } from "../../http/mod.ts";
 import { showHostPort } from "../_address.ts";
 import { devTls } from "../_dev_tls.ts";
@@ -122,22 +121,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     closers.push(() => http.shutdown());
     httpPort = http.addr.port;
     track(http, "http", stats);
-    const listener = await withFallback(
-      options.httpsPort,
-      DEFAULT_PORTS.https,
-      (port) =>
-        transport.listenTls({
-          port,
-          hostname: HOST,
-          cert: tls.cert,
-          key: tls.key,
-          alpnProtocols: ["http/1.1"],
-        }),
-    );
-    const https = serve({ listener }, handler);
-    https.on("error", () => {});
+    const https = await withFallback(options.httpsPort, DEFAULT_PORTS.https, async (port) => {
+      const server = serve(
+        { port, hostname: HOST, tls: { cert: tls.cert, key: tls.key } },
+        handler,
+      );
+      server.on("error", () => {}); // a failed listen rejects `listening`
+      await server.listening;
+      return server;
+    });
     closers.push(() => https.shutdown());
-    await https.listening;
     track(https, "https", stats);
     stats.start();
     return {

@@ -211,3 +211,47 @@ test(`cli (${rt}): wirestack get failures: one line, exit 1; bad usage exit 2`, 
   assert.equal(help.code, 0);
   assert.match(help.stdout, /usage: wirestack get URL/);
 }, { timeout: 60_000 });
+
+test(
+  `cli (${rt}): wirestack get https:// trusts --cacert, refuses an unknown CA, --insecure skips`,
+  async () => {
+    const { startCli } = await import("./_process.ts");
+    const root = mkdtempSync(join(tmpdir(), "wirestack-get-site-"));
+    const data = mkdtempSync(join(tmpdir(), "wirestack-get-data-"));
+    writeFileSync(join(root, "index.html"), "secure hello\n");
+    const server = startCli(["serve", root, "--port", "0", "--tls", "auto", "--data-dir", data]);
+    try {
+      const port = (await server.waitFor(/on https:\/\/\S+:(\d+)\/\n/, 30_000))[1];
+      const ca = join(data, "dev-ca", "rootCA.pem");
+      const trusted = await runCli(["get", "-v", "--cacert", ca, `https://localhost:${port}/`]);
+      assert.equal(trusted.code, 0, trusted.stderr);
+      assert.equal(trusted.stdout, "secure hello\n");
+      assert.match(trusted.stderr, /^\* TLS with 127\.0\.0\.1:\d+: .*ALPN http\/1\.1$/m);
+      const byAddress = await runCli(["get", "--cacert", ca, `https://127.0.0.1:${port}/`]);
+      assert.equal(byAddress.stdout, "secure hello\n", byAddress.stderr);
+
+      const untrusted = await runCli(["get", `https://localhost:${port}/`]);
+      assert.equal(untrusted.code, 1);
+      assert.match(
+        untrusted.stderr,
+        /^wirestack get: cannot get https:\/\/localhost:\d+\/: the server's certificate is not trusted .*\(ERR_TLS_CERT_UNTRUSTED\)\n$/,
+      );
+      const insecure = await runCli(["get", "--insecure", `https://localhost:${port}/`]);
+      assert.equal(insecure.code, 0, insecure.stderr);
+      assert.equal(insecure.stdout, "secure hello\n");
+      const missing = await runCli([
+        "get",
+        "--cacert",
+        join(data, "nope.pem"),
+        `https://localhost:${port}/`,
+      ]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /cannot read .*nope\.pem: ENOENT/);
+    } finally {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+      rmSync(data, { recursive: true, force: true });
+    }
+  },
+  { timeout: 60_000 },
+);
