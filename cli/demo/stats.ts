@@ -71,8 +71,19 @@ export class Stats {
     }
   }
 
-  /** A connection opened; returns its row (update it, then call `closed`). */
+  /**
+   * A connection opened; returns its row (update it, then call `closed`). A
+   * WebSocket replaces the HTTP row of the connection it took over (the HTTP
+   * server hands the connection over without closing it).
+   */
   opened(service: Service, remote: string): ConnectionRow {
+    if (service === "ws") {
+      for (const [id, row] of this.#open) {
+        if (row.remote === remote && (row.service === "http" || row.service === "https")) {
+          this.#open.delete(id);
+        }
+      }
+    }
     const row: ConnectionRow = {
       id: this.#nextId++,
       service,
