@@ -18,7 +18,14 @@ export interface HeadSink {
 /** Most bytes kept while looking for the end of a head. */
 const MAX_HEAD = 256 * 1024;
 
-const latin1 = new TextDecoder("latin1");
+/** Bytes as ISO-8859-1 text, one character per byte (TextDecoder's "latin1" is windows-1252). */
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return text;
+}
 
 class HeadCutter {
   #text = "";
@@ -37,7 +44,7 @@ class HeadCutter {
 
   push(bytes: Uint8Array): void {
     if (this.#done) return;
-    this.#text += latin1.decode(bytes);
+    this.#text += latin1(bytes);
     for (;;) {
       const end = this.#text.indexOf("\r\n\r\n");
       if (end < 0) {
