@@ -21,9 +21,10 @@ import { serve } from "./commands/serve.ts";
 import { get } from "./commands/get.ts";
 import { tcp } from "./commands/tcp.ts";
 import { udp } from "./commands/udp.ts";
+import { ws } from "./commands/ws.ts";
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demo, cert, proxy, serve, get, tcp, udp];
+const COMMANDS: Command[] = [demo, serve, get, ws, tcp, udp, proxy, cert];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -491,12 +491,6 @@ async function main(): Promise<void> {
   );
   for (const benchCase of cases) {
     if (only !== undefined && !benchCase.name.includes(only)) continue;
-    if (runtime === "node" && benchCase.name.endsWith("onread")) {
-      // Found by run.ts: on Node a wirestack TLS client given `onread` never
-      // delivers a byte (0 of 64 KiB), so the case would hang. Remove once fixed.
-      console.log(`${benchCase.name.padEnd(28)} skipped on Node: onread over TLS delivers nothing`);
-      continue;
-    }
     const results: Record<Variant, Array<{ rate: number; cpuPerOp: number }>> = {
       raw: [],
       wirestack: [],
