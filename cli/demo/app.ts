@@ -4,10 +4,11 @@
 // client talks to, which calls the TCP and UDP echo services.
 
 import { transport } from "../../adapters/mod.ts";
-import { Agent, fetch, type ServeHandlerInfo } from "../../http/mod.ts";
+import { Agent, fetch, type ServeHandlerInfo, type ServeResponse } from "../../http/mod.ts";
 import { headObserver } from "../get/_heads.ts";
 import { tapTransport } from "../get/_tap.ts";
 import type { CertSummary } from "./cert_info.ts";
+import type { LiveChannel } from "./live.ts";
 import { type EchoExchange, MAX_MESSAGE, tcpExchange, udpExchange } from "./echo_client.ts";
 import { PAGE_ASSETS } from "./page/assets.ts";
 import type { Stats } from "./stats.ts";
@@ -23,6 +24,8 @@ export interface DemoContext {
   certificate: CertSummary[];
   /** The dev root's file, for the page's trust hint. */
   caPath: string;
+  /** The WebSocket endpoint (/ws). */
+  live: LiveChannel;
 }
 
 /** What the echo form shows: the HTTP exchange as sent and received, and the echo. */
@@ -94,10 +97,17 @@ async function echoThroughClient(context: DemoContext, service: string, message:
 /** The handler both demo servers run. */
 export function demoHandler(
   context: DemoContext,
-): (request: Request, info: ServeHandlerInfo) => Promise<Response> {
-  return async (request) => {
+): (request: Request, info: ServeHandlerInfo) => Promise<ServeResponse> {
+  return async (request, info) => {
     const url = new URL(request.url);
     const path = url.pathname;
+    if (path === "/ws") {
+      const remote = info.remoteAddr;
+      return context.live.handle(
+        request,
+        remote.transport === "unix" ? { hostname: "unix", port: 0 } : remote,
+      );
+    }
     const assetPath = path === "/" ? "/index.html" : path;
     if (Object.hasOwn(PAGE_ASSETS, assetPath)) {
       const asset = PAGE_ASSETS[assetPath];

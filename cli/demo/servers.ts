@@ -8,6 +8,7 @@ import { devTls } from "../_dev_tls.ts";
 import { demoHandler } from "./app.ts";
 import { certChainInfo } from "./cert_info.ts";
 import { type EchoServer, tcpEcho, udpEcho } from "./echo_servers.ts";
+import { LiveChannel } from "./live.ts";
 import { type Service, Stats } from "./stats.ts";
 
 /** Ports: a number, or `undefined` for the default (any free port when it is taken). */
@@ -103,8 +104,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       (port) => udpEcho(HOST, port, stats),
     );
     closers.push(() => udp.close());
+    const live = new LiveChannel(stats);
+    closers.push(() => live.close());
     let httpPort = 0;
     const handler = demoHandler({
+      live,
       stats,
       httpPort: () => httpPort,
       tcpPort: tcp.port,

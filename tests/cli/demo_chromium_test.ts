@@ -47,13 +47,10 @@ test(
         assert.match(shown, new RegExp(`echoed\\s+hello ${service} from chromium`));
       }
       assert.match(seen.rps, /^\d+ req\/s$/);
-      if (seen.websocketServed) {
-        assert.equal(seen.wsStatus, "open");
-        assert.match(seen.chat, /ping over wss/);
-      } else {
-        // the WebSocket server is not in this build: the page says so and polls
-        assert.equal(seen.wsStatus, "not served");
-      }
+      assert.equal(seen.websocketServed, true);
+      assert.equal(seen.wsStatus, "open");
+      assert.match(seen.chat, /peer \d+: ping over wss/);
+      assert.ok(seen.rows.some((row: string[]) => row[1] === "ws"), JSON.stringify(seen.rows));
       assert.deepEqual(seen.consoleErrors, []);
     } finally {
       await demo.stop();
