@@ -2,7 +2,7 @@
 // carries chat messages to every open page and pushes the stats every second.
 // The page's side is page/live_js.ts.
 
-import { type ServeResponse } from "../../http/mod.ts";
+import type { ServeResponse } from "../../http/mod.ts";
 import { broadcast, upgradeWebSocket, type WebSocket, WebSocketError } from "../../ws/mod.ts";
 import { showHostPort } from "../_address.ts";
 import type { Stats } from "./stats.ts";
