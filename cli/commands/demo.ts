@@ -54,6 +54,8 @@ options:
   plain HTTP  http://localhost:${httpPort}/
   TCP echo    127.0.0.1:${tcpPort}    try: wirestack tcp 127.0.0.1:${tcpPort}
   UDP echo    127.0.0.1:${udpPort}    try: echo hi | wirestack udp 127.0.0.1:${udpPort}
+  WebSocket   wss://localhost:${httpsPort}/ws (ws:// on the plain port)
+              try: wirestack ws ws://127.0.0.1:${httpPort}/ws
 
 The page's certificate was issued now by the development CA
   ${running.caPath}${running.caCreated ? "  (created now)" : ""}
