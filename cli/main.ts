@@ -17,10 +17,14 @@ import { type Command, UsageError } from "./_command.ts";
 import { demo } from "./commands/demo.ts";
 import { cert } from "./commands/cert.ts";
 import { proxy } from "./commands/proxy.ts";
+import { serve } from "./commands/serve.ts";
+import { get } from "./commands/get.ts";
+import { tcp } from "./commands/tcp.ts";
+import { udp } from "./commands/udp.ts";
 import { ws } from "./commands/ws.ts";
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demo, cert, proxy, ws];
+const COMMANDS: Command[] = [demo, serve, get, ws, tcp, udp, proxy, cert];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -75,7 +79,13 @@ async function main(argv: string[]): Promise<number> {
     const usageProblem = error instanceof UsageError ||
       (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS") === true;
     console.error(`wirestack ${name}: ${messageOf(error)}`);
-    if (debug && error instanceof Error && error.stack) console.error(error.stack);
+    if (debug) {
+      // the stack, then each cause's
+      for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth++) {
+        console.error(depth === 0 ? e.stack : `caused by: ${e.stack}`);
+        e = e.cause;
+      }
+    }
     if (usageProblem) console.error(`see: wirestack ${name} --help`);
     return usageProblem ? 2 : 1;
   } finally {
@@ -85,3 +95,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// The command is done. Deno cannot cancel a pending read of stdin (netcat-style
+// commands leave one when the peer closes first), which would keep the process
+// alive: if anything still does after a moment, the process ends.
+setTimeout(() => process.exit(), 300).unref();
