@@ -1,8 +1,12 @@
 // `wirestack ws`: a WebSocket client (interactive, like wscat, or an echo
 // peer) and a WebSocket server on loopback (printing, or echoing).
 
+import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { createInterface } from "node:readline";
+import { nodeTransport, transport } from "../../adapters/mod.ts";
+import { Agent } from "../../http/agent.ts";
+import type { ClientTlsOptions } from "../../http/client_tls.ts";
 import { serve } from "../../http/serve.ts";
 import { LightResponse } from "../../http/light_response.ts";
 import { WebSocketError } from "../../protocols/websocket/mod.ts";
@@ -101,6 +105,36 @@ async function listen(input: CommandInput, port: number): Promise<number> {
   return 0;
 }
 
+/**
+ * `--cacert` and `--insecure` for wss://: an agent of the command's own, on
+ * Deno's node:tls where Deno's native TLS cannot do what curl does (trust only
+ * the file's CAs; skip verification).
+ */
+async function trust(
+  input: CommandInput,
+): Promise<{ agent?: Agent; tls?: ClientTlsOptions }> {
+  const cacertPath = stringOption(input, "cacert");
+  const insecure = flag(input, "insecure");
+  if (cacertPath === undefined && !insecure) return {};
+  const ca = cacertPath === undefined
+    ? undefined
+    : await readFile(cacertPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read ${cacertPath}: ${error.code ?? error.message}`);
+    });
+  const features = transport.features.tls;
+  const base = (insecure && !features.disableVerification) ||
+      (ca !== undefined && !features.caReplacesRoots)
+    ? nodeTransport
+    : transport;
+  return {
+    agent: new Agent({ keepAlive: false, transport: base }),
+    tls: {
+      ...(ca === undefined ? {} : { ca }),
+      ...(insecure ? { dangerouslyDisableVerification: true } : {}),
+    },
+  };
+}
+
 async function connect(input: CommandInput, url: string): Promise<number> {
   const options = sharedOptions(input);
   const echo = flag(input, "echo");
@@ -111,9 +145,15 @@ async function connect(input: CommandInput, url: string): Promise<number> {
     headers.push([header.slice(0, colon).trim(), header.slice(colon + 1).trim()]);
   }
   const protocols = stringList(input, "protocol");
+  const { agent, tls } = await trust(input);
   let socket: WebSocket;
   try {
-    socket = new WebSocket(url, { ...options, headers, protocols });
+    socket = new WebSocket(url, {
+      ...options,
+      headers,
+      protocols,
+      ...(agent === undefined ? {} : { agent, tls }),
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -153,6 +193,7 @@ async function connect(input: CommandInput, url: string): Promise<number> {
   const onAbort = () => socket.close(1000);
   input.signal.addEventListener("abort", onAbort, { once: true });
   const code = await closed;
+  agent?.destroy();
   input.signal.removeEventListener("abort", onAbort);
   if (lines !== null) releaseStdin();
   return code;
@@ -178,6 +219,8 @@ options:
   --deflate            offer (client) or accept (server) permessage-deflate
   --protocol NAME      a subprotocol to offer or accept (repeatable)
   --header "N: V"      a request header for the client (repeatable)
+  --cacert FILE        wss://: trust the CA certificates in FILE (PEM), and only them
+  --insecure           wss://: do not verify the server's certificate (unsafe)
 
 examples:
   wirestack ws --listen 9001 --echo
@@ -189,6 +232,8 @@ examples:
     deflate: { type: "boolean" },
     protocol: { type: "string", multiple: true },
     header: { type: "string", multiple: true },
+    cacert: { type: "string" },
+    insecure: { type: "boolean" },
   },
   run(input) {
     const listenPort = stringOption(input, "listen");

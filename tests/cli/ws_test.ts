@@ -116,3 +116,50 @@ test(name("--listen prints messages and sends stdin lines to every client"), asy
     child.stdin.destroy();
   }
 }, { timeout: 30_000 });
+
+test(
+  name("wss:// trusts --cacert, refuses an unknown CA, --insecure skips the check"),
+  async () => {
+    const { createDevCa, issueDevCertificate } = await import("../../crypto/mod.ts");
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const ca = await createDevCa();
+    const issued = await issueDevCertificate(ca, ["localhost", "127.0.0.1"]);
+    const dir = mkdtempSync(join(tmpdir(), "wirestack-ws-ca-"));
+    const caFile = join(dir, "rootCA.pem");
+    writeFileSync(caFile, ca.certificate);
+    const echoed: string[] = [];
+    const server = serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      tls: { cert: issued.chain, key: issued.privateKey },
+    }, (request) => {
+      const { socket, response } = upgradeWebSocket(request);
+      socket.onopen = () => socket.send("over tls");
+      socket.onmessage = (event) => {
+        echoed.push(String(event.data));
+        socket.close(1000, "done");
+      };
+      return response;
+    });
+    await server.listening;
+    const url = `wss://127.0.0.1:${server.addr.port}/`;
+    try {
+      const trusted = await runCli(["ws", url, "--echo", "--cacert", caFile]);
+      assert.equal(trusted.code, 0, trusted.stderr);
+      const untrusted = await runCli(["ws", url, "--echo"]);
+      assert.equal(untrusted.code, 1, untrusted.stderr);
+      const insecure = await runCli(["ws", url, "--echo", "--insecure"]);
+      assert.equal(insecure.code, 0, insecure.stderr);
+      assert.deepEqual(echoed, ["over tls", "over tls"]);
+      const missing = await runCli(["ws", url, "--cacert", join(dir, "nope.pem")]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /cannot read .*nope\.pem: ENOENT/);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  { timeout: 60_000 },
+);
