@@ -135,7 +135,10 @@ export class Session {
     if (typeof data === "string" && !binary) return this.#write(connection.sendText(data));
     if (!binary) return this.#write(connection.send(data, { binary: false }));
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    if (bytes.length >= 16384) {
+    // A large payload goes out uncopied after its header where the transport
+    // gathers; elsewhere one frame, one write (a separate header write costs a
+    // system call and a TCP segment of its own).
+    if (bytes.length >= 16384 && this.#transport.gathers) {
       const parts = connection.sendBinaryParts(bytes);
       if (parts.length === 1) return this.#write(parts[0]);
       this.#transport.cork();

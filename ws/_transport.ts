@@ -35,7 +35,16 @@ export interface Transport {
   close(): void;
   /** Bytes queued and not yet taken by the runtime. */
   readonly writableLength: number;
+  /**
+   * Whether corked sends leave in one gathering write (Node's `writev`), so a
+   * header and an uncopied payload cost one system call. Where they do not
+   * (Deno's sockets write one buffer at a time), a frame is better built whole.
+   */
+  readonly gathers: boolean;
 }
+
+/** Node's sockets gather corked writes; Deno's write each buffer on its own. */
+const RUNTIME_GATHERS = !("Deno" in globalThis);
 
 /** A transport over an adapter connection. */
 export function connTransport(conn: Conn): Transport {
@@ -70,6 +79,7 @@ export function connTransport(conn: Conn): Transport {
       conn.end(() => closeOnce());
     },
     close: closeOnce,
+    gathers: RUNTIME_GATHERS,
     get writableLength() {
       return closed ? 0 : conn.writableLength;
     },
@@ -99,6 +109,7 @@ export function socketTransport(socket: Socket): Transport {
     resume: () => void socket.resume(),
     end: () => void socket.end(),
     close: () => void socket.destroy(),
+    gathers: RUNTIME_GATHERS,
     get writableLength() {
       return socket.writableLength;
     },
