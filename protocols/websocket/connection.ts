@@ -78,6 +78,13 @@ export interface WebSocketConnectionOptions {
   allowNonMinimalLength?: boolean;
   /** The source of masking keys (default `crypto.getRandomValues`). */
   getRandomValues?: (array: Uint8Array) => Uint8Array;
+  /**
+   * Delivers each binary message in an `ArrayBuffer` of its own (`data.buffer`
+   * is exactly the message), for callers that hand out `ArrayBuffer`s, as the
+   * WHATWG `WebSocket` does. Default false: small messages are views of a
+   * shared slab, cheaper to make but copied by such a caller.
+   */
+  binaryOwnsBuffer?: boolean;
 }
 
 /** Options of {@linkcode WebSocketConnection.send}. */
@@ -234,6 +241,7 @@ export class WebSocketConnection {
         : () =>
           deflate.createInflater({ windowBits: peerWindowBits, noContextTakeover: peerResets }),
       peerNoContextTakeover: peerResets,
+      binaryOwnsBuffer: options.binaryOwnsBuffer ?? false,
     });
     const ownWindowBits = this.#ownWindowBits;
     this.#writer = new MessageWriter({

@@ -276,3 +276,34 @@ test("broadcast with permessage-deflate: one compressed frame per window size wi
   // Below the threshold everyone gets the plain frame.
   assert.equal(make(params(false)).sendPrepared(new PreparedMessage("small")).length, 7);
 });
+
+test("binaryOwnsBuffer: each binary message is exactly its ArrayBuffer, whole or fragmented", () => {
+  for (const owns of [false, true]) {
+    const c = new WebSocketConnection({ role: "client", binaryOwnsBuffer: owns });
+    c.receive(frame({ opcode: 2, payload: "abc", mask: null }));
+    c.receive(frame({ opcode: 2, payload: "de", mask: null }));
+    c.receive(frame({ opcode: 2, fin: false, payload: "fg", mask: null }));
+    c.receive(frame({ opcode: 0, payload: "hij", mask: null }));
+    c.receive(frame({ opcode: 1, payload: "text", mask: null }));
+    const sizes = [3, 2, 5];
+    for (const size of sizes) {
+      const event = c.nextEvent();
+      assert.ok(event?.type === "binary");
+      assert.equal(event.data.length, size);
+      if (owns) {
+        assert.equal(event.data.byteOffset, 0);
+        assert.equal(event.data.buffer.byteLength, size, "the message owns its buffer");
+      }
+    }
+    assert.equal(c.nextEvent()?.type, "text");
+  }
+  const c = new WebSocketConnection({ role: "client" });
+  c.receive(frame({ opcode: 2, payload: "abc", mask: null }));
+  c.receive(frame({ opcode: 2, payload: "de", mask: null }));
+  c.nextEvent();
+  const event = c.nextEvent();
+  assert.ok(
+    event?.type === "binary" && event.data.buffer.byteLength > 2,
+    "by default small messages share a slab",
+  );
+});
