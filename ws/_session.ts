@@ -140,14 +140,15 @@ export class Session {
     // system call and a TCP segment of its own).
     if (bytes.length >= 16384 && this.#transport.gathers) {
       const parts = connection.sendBinaryParts(bytes);
-      if (parts.length === 1) return this.#write(parts[0]);
+      if (parts.length === 1) return this.#writeLarge(parts[0]);
       this.#transport.cork();
       this.#transport.send(parts[0]);
       const more = this.#transport.send(parts[1]);
       this.#transport.uncork();
       return more;
     }
-    return this.#write(connection.sendBinary(bytes));
+    const frame = connection.sendBinary(bytes);
+    return bytes.length >= 16384 ? this.#writeLarge(frame) : this.#write(frame);
   }
 
   /** Sends a message prepared once for many receivers. */
@@ -211,6 +212,14 @@ export class Session {
 
   #write(bytes: Uint8Array): boolean {
     return this.#transport.send(bytes);
+  }
+
+  /** Writes a large frame and gives its buffer back to the connection once written. */
+  #writeLarge(frame: Uint8Array): boolean {
+    const connection = this.connection;
+    return this.#transport.send(frame, (error) => {
+      if (error === undefined || error === null) connection.releaseFrame(frame);
+    });
   }
 
   #receive(chunk: Uint8Array): void {

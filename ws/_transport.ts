@@ -23,8 +23,11 @@ export interface TransportSink {
 export interface Transport {
   /** Starts reading into `sink`; `head` are bytes already read. */
   start(sink: TransportSink): void;
-  /** Queues bytes; false once the queue is above the high-water mark. */
-  send(bytes: Uint8Array): boolean;
+  /**
+   * Queues bytes; false once the queue is above the high-water mark. `written`
+   * hears when they are all written (or failed): until then they stay untouched.
+   */
+  send(bytes: Uint8Array, written?: (error?: Error | null) => void): boolean;
   cork(): void;
   uncork(): void;
   pause(): void;
@@ -69,7 +72,7 @@ export function connTransport(conn: Conn): Transport {
         },
       }, { chunks: "borrowed" });
     },
-    send: (bytes) => closed ? false : conn.send(bytes),
+    send: (bytes, written) => closed ? false : conn.send(bytes, written),
     cork: () => conn.cork(),
     uncork: () => conn.uncork(),
     pause: () => conn.pause(),
@@ -102,7 +105,8 @@ export function socketTransport(socket: Socket): Transport {
       });
       socket.setNoDelay(true);
     },
-    send: (bytes) => socket.write(bytes),
+    send: (bytes, written) =>
+      written === undefined ? socket.write(bytes) : socket.write(bytes, written),
     cork: () => {},
     uncork: () => {},
     pause: () => void socket.pause(),

@@ -371,6 +371,31 @@ export class WebSocketConnection {
   }
 
   /**
+   * Gives back a frame returned by this connection once it is fully written:
+   * the connection may build a later large frame in its memory instead of a
+   * new buffer. Optional (a frame never released is simply collected); the
+   * caller must not touch the frame afterwards. Anything not built by this
+   * connection is ignored.
+   *
+   * @param frame bytes returned by `send`, `sendBinary` or `takeOutput`, written
+   *
+   * @example Releasing a written frame
+   * ```ts
+   * import { WebSocketConnection } from "./connection.ts";
+   *
+   * const connection = new WebSocketConnection({ role: "server" });
+   * const frame = connection.sendBinary(new Uint8Array(65536));
+   * // ... once the transport has written `frame`:
+   * connection.releaseFrame(frame);
+   * const next = connection.sendBinary(new Uint8Array(65536));
+   * console.assert(next.buffer === frame.buffer);
+   * ```
+   */
+  releaseFrame(frame: Uint8Array): void {
+    this.#writer.release(frame);
+  }
+
+  /**
    * Encodes a whole binary message without copying a large payload: a server
    * connection returns `[header, data]` (write both, in order, and leave `data`
    * unchanged until written) when `data` has at least 1 KiB and is not
