@@ -7,7 +7,10 @@
  * Deno's `WebSocket`. Prints the median of the rounds, the CPU time (user +
  * sys, both ends) per operation, and wirestack's ratio to each peer.
  *
- * Run: `node_modules/.bin/deno run -A scripts/bench/ws.ts [--quick] [--rounds N] [--only NAME]`
+ * The ratios compare CPU per operation (peer / wirestack: above 1, wirestack
+ * is cheaper), the figure to trust on a shared machine; rates are shown too.
+ *
+ * Run: `node_modules/.bin/deno run -A scripts/bench/ws.ts [--quick] [--rounds N] [--only NAME] [--json]`
  * or, after `npm run build`, `node npm/esm/scripts/bench/ws.js [--quick]`.
  *
  * @module
@@ -19,6 +22,7 @@ import process from "node:process";
 import { serve } from "../../http/serve.ts";
 import { upgradeWebSocket } from "../../ws/upgrade.ts";
 import { WebSocket as WirestackSocket } from "../../ws/websocket.ts";
+import { report } from "./_report.ts";
 
 interface Peer {
   start(): Promise<{ port: number; close(): Promise<void> }>;
@@ -220,6 +224,8 @@ async function measure(peer: Peer, rounds: number, rts: number, bulk: number) {
   return {
     rt: { rate: median(rt.map((r) => r.rate)), cpu: median(rt.map((r) => r.cpu)) },
     tp: { rate: median(tp.map((r) => r.rate)), cpu: median(tp.map((r) => r.cpu)) },
+    rtCpu: rt.map((r) => r.cpu),
+    tpCpu: tp.map((r) => r.cpu),
   };
 }
 
@@ -263,9 +269,11 @@ async function main(): Promise<void> {
   for (const [name, r] of results) {
     const ratio = name === "wirestack"
       ? ""
-      : `  wirestack/peer: rt ${(ours.rt.rate / r.rt.rate).toFixed(2)}x, MB/s ${
+      : `  CPU/op peer/wirestack: 64 B ${(r.rt.cpu / ours.rt.cpu).toFixed(2)}x, 64 KiB ${
+        (r.tp.cpu / ours.tp.cpu).toFixed(2)
+      }x (rates ${(ours.rt.rate / r.rt.rate).toFixed(2)}x, ${
         (ours.tp.rate / r.tp.rate).toFixed(2)
-      }x`;
+      }x)`;
     console.log(
       `${name.padEnd(18)} ${r.rt.rate.toFixed(0).padStart(7)} rt/s (${
         r.rt.cpu.toFixed(1)
@@ -274,6 +282,28 @@ async function main(): Promise<void> {
       } us CPU/64 KiB)${ratio}`,
     );
   }
+  const mine = results.get("wirestack");
+  if (mine === undefined) return;
+  const peerNames = [...results.keys()].filter((name) => name !== "wirestack");
+  const goal = peerNames.length > 0 ? { peer: peerNames[0], ratio: 1 } : null;
+  const cpuOf = (pick: (r: Awaited<ReturnType<typeof measure>>) => number | number[]) =>
+    Object.fromEntries(peerNames.map((name) => [name, pick(results.get(name)!)]));
+  report("ws", {
+    figure: "64 B round trip",
+    unit: "us CPU/op",
+    higherIsBetter: false,
+    wirestack: mine.rtCpu,
+    peers: cpuOf((r) => r.rtCpu ?? r.rt.cpu),
+    goal,
+  });
+  report("ws", {
+    figure: "64 KiB message echo",
+    unit: "us CPU/op",
+    higherIsBetter: false,
+    wirestack: mine.tpCpu,
+    peers: cpuOf((r) => r.tpCpu ?? r.tp.cpu),
+    goal,
+  });
 }
 
 await main();
