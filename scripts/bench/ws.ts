@@ -211,22 +211,41 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-async function measure(peer: Peer, rounds: number, rts: number, bulk: number) {
-  const rt: Result[] = [];
-  const tp: Result[] = [];
-  // A warm-up round, not counted: the JIT compiles both ends first.
-  await roundTrips(peer, Math.min(rts, 2000));
-  await throughput(peer, Math.min(bulk, 200));
-  for (let i = 0; i < rounds; i++) {
-    rt.push(await roundTrips(peer, rts));
-    tp.push(await throughput(peer, bulk));
-  }
+type Measurement = Awaited<ReturnType<typeof summarize>>;
+
+function summarize(rt: Result[], tp: Result[]) {
   return {
     rt: { rate: median(rt.map((r) => r.rate)), cpu: median(rt.map((r) => r.cpu)) },
     tp: { rate: median(tp.map((r) => r.rate)), cpu: median(tp.map((r) => r.cpu)) },
     rtCpu: rt.map((r) => r.cpu),
     tpCpu: tp.map((r) => r.cpu),
   };
+}
+
+/**
+ * Measures the contenders in turns (round 1 of each, then round 2 of each...),
+ * so that a burst of load from other processes falls on all of them alike.
+ */
+async function measureAll(
+  contenders: Array<[string, Peer]>,
+  rounds: number,
+  rts: number,
+  bulk: number,
+): Promise<Map<string, Measurement>> {
+  const rt = contenders.map((): Result[] => []);
+  const tp = contenders.map((): Result[] => []);
+  // A warm-up round, not counted: the JIT compiles both ends first.
+  for (const [, peer] of contenders) {
+    await roundTrips(peer, Math.min(rts, 2000));
+    await throughput(peer, Math.min(bulk, 200));
+  }
+  for (let i = 0; i < rounds; i++) {
+    for (let c = 0; c < contenders.length; c++) {
+      rt[c].push(await roundTrips(contenders[c][1], rts));
+      tp[c].push(await throughput(contenders[c][1], bulk));
+    }
+  }
+  return new Map(contenders.map(([name], c) => [name, summarize(rt[c], tp[c])]));
 }
 
 async function main(): Promise<void> {
@@ -238,21 +257,9 @@ async function main(): Promise<void> {
   const bulk = quick ? 200 : 2000;
   const isDeno = "Deno" in globalThis;
   if (args.includes("--child-ws")) {
-    console.log(JSON.stringify(await measure(wsPeer(), rounds, rts, bulk)));
+    const measured = await measureAll([["ws", wsPeer()]], rounds, rts, bulk);
+    console.log(JSON.stringify(measured.get("ws")));
     return;
-  }
-  const peers: Array<[string, () => Promise<Awaited<ReturnType<typeof measure>>>]> = [
-    ["wirestack", () => measure(wirestack, rounds, rts, bulk)],
-  ];
-  if (isDeno) peers.push(["Deno built-in", () => measure(denoPeer, rounds, rts, bulk)]);
-  else {
-    peers.push(["ws + bufferutil", () => measure(wsPeer(), rounds, rts, bulk)]);
-    peers.push(["ws, no bufferutil", () => {
-      const out = execFileSync(process.execPath, [...process.argv.slice(1), "--child-ws"], {
-        env: { ...process.env, WS_NO_BUFFER_UTIL: "1" },
-      });
-      return Promise.resolve(JSON.parse(String(out).trim().split("\n").pop() as string));
-    }]);
   }
   console.log(
     `ws bench on ${
@@ -261,9 +268,17 @@ async function main(): Promise<void> {
   );
   const onlyAt = args.indexOf("--only");
   const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-  const results = new Map<string, Awaited<ReturnType<typeof measure>>>();
-  for (const [name, run] of peers) {
-    if (only === undefined || name.startsWith(only)) results.set(name, await run());
+  const wanted = (name: string) => only === undefined || name.startsWith(only);
+  const inProcess: Array<[string, Peer]> = [["wirestack", wirestack]];
+  if (isDeno) inProcess.push(["Deno built-in", denoPeer]);
+  else inProcess.push(["ws + bufferutil", wsPeer()]);
+  const results = await measureAll(inProcess.filter(([name]) => wanted(name)), rounds, rts, bulk);
+  if (!isDeno && wanted("ws, no bufferutil")) {
+    // bufferutil is chosen when ws loads: without it needs a process of its own.
+    const out = execFileSync(process.execPath, [...process.argv.slice(1), "--child-ws"], {
+      env: { ...process.env, WS_NO_BUFFER_UTIL: "1" },
+    });
+    results.set("ws, no bufferutil", JSON.parse(String(out).trim().split("\n").pop() as string));
   }
   const ours = results.get("wirestack") ?? [...results.values()][0];
   for (const [name, r] of results) {
@@ -286,7 +301,7 @@ async function main(): Promise<void> {
   if (mine === undefined) return;
   const peerNames = [...results.keys()].filter((name) => name !== "wirestack");
   const goal = peerNames.length > 0 ? { peer: peerNames[0], ratio: 1 } : null;
-  const cpuOf = (pick: (r: Awaited<ReturnType<typeof measure>>) => number | number[]) =>
+  const cpuOf = (pick: (r: Measurement) => number | number[]) =>
     Object.fromEntries(peerNames.map((name) => [name, pick(results.get(name)!)]));
   report("ws", {
     figure: "64 B round trip",
