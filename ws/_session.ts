@@ -135,16 +135,20 @@ export class Session {
     if (typeof data === "string" && !binary) return this.#write(connection.sendText(data));
     if (!binary) return this.#write(connection.send(data, { binary: false }));
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    if (bytes.length >= 16384) {
+    // A large payload goes out uncopied after its header where the transport
+    // gathers; elsewhere one frame, one write (a separate header write costs a
+    // system call and a TCP segment of its own).
+    if (bytes.length >= 16384 && this.#transport.gathers) {
       const parts = connection.sendBinaryParts(bytes);
-      if (parts.length === 1) return this.#write(parts[0]);
+      if (parts.length === 1) return this.#writeLarge(parts[0]);
       this.#transport.cork();
       this.#transport.send(parts[0]);
       const more = this.#transport.send(parts[1]);
       this.#transport.uncork();
       return more;
     }
-    return this.#write(connection.sendBinary(bytes));
+    const frame = connection.sendBinary(bytes);
+    return bytes.length >= 16384 ? this.#writeLarge(frame) : this.#write(frame);
   }
 
   /** Sends a message prepared once for many receivers. */
@@ -208,6 +212,14 @@ export class Session {
 
   #write(bytes: Uint8Array): boolean {
     return this.#transport.send(bytes);
+  }
+
+  /** Writes a large frame and gives its buffer back to the connection once written. */
+  #writeLarge(frame: Uint8Array): boolean {
+    const connection = this.connection;
+    return this.#transport.send(frame, (error) => {
+      if (error === undefined || error === null) connection.releaseFrame(frame);
+    });
   }
 
   #receive(chunk: Uint8Array): void {

@@ -23,8 +23,11 @@ export interface TransportSink {
 export interface Transport {
   /** Starts reading into `sink`; `head` are bytes already read. */
   start(sink: TransportSink): void;
-  /** Queues bytes; false once the queue is above the high-water mark. */
-  send(bytes: Uint8Array): boolean;
+  /**
+   * Queues bytes; false once the queue is above the high-water mark. `written`
+   * hears when they are all written (or failed): until then they stay untouched.
+   */
+  send(bytes: Uint8Array, written?: (error?: Error | null) => void): boolean;
   cork(): void;
   uncork(): void;
   pause(): void;
@@ -35,7 +38,16 @@ export interface Transport {
   close(): void;
   /** Bytes queued and not yet taken by the runtime. */
   readonly writableLength: number;
+  /**
+   * Whether corked sends leave in one gathering write (Node's `writev`), so a
+   * header and an uncopied payload cost one system call. Where they do not
+   * (Deno's sockets write one buffer at a time), a frame is better built whole.
+   */
+  readonly gathers: boolean;
 }
+
+/** Node's sockets gather corked writes; Deno's write each buffer on its own. */
+const RUNTIME_GATHERS = !("Deno" in globalThis);
 
 /** A transport over an adapter connection. */
 export function connTransport(conn: Conn): Transport {
@@ -60,7 +72,7 @@ export function connTransport(conn: Conn): Transport {
         },
       }, { chunks: "borrowed" });
     },
-    send: (bytes) => closed ? false : conn.send(bytes),
+    send: (bytes, written) => closed ? false : conn.send(bytes, written),
     cork: () => conn.cork(),
     uncork: () => conn.uncork(),
     pause: () => conn.pause(),
@@ -70,6 +82,7 @@ export function connTransport(conn: Conn): Transport {
       conn.end(() => closeOnce());
     },
     close: closeOnce,
+    gathers: RUNTIME_GATHERS,
     get writableLength() {
       return closed ? 0 : conn.writableLength;
     },
@@ -92,13 +105,15 @@ export function socketTransport(socket: Socket): Transport {
       });
       socket.setNoDelay(true);
     },
-    send: (bytes) => socket.write(bytes),
+    send: (bytes, written) =>
+      written === undefined ? socket.write(bytes) : socket.write(bytes, written),
     cork: () => {},
     uncork: () => {},
     pause: () => void socket.pause(),
     resume: () => void socket.resume(),
     end: () => void socket.end(),
     close: () => void socket.destroy(),
+    gathers: RUNTIME_GATHERS,
     get writableLength() {
       return socket.writableLength;
     },

@@ -83,6 +83,7 @@ function serverConnection(
   const deflate = deflateSettings(options.deflate);
   return new WebSocketConnection({
     role: "server",
+    binaryOwnsBuffer: true, // messages are handed out as ArrayBuffers
     ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),
     perMessageDeflate: accepted.perMessageDeflate,
     ...(accepted.perMessageDeflate !== null && deflate !== null

@@ -545,6 +545,7 @@ export class WebSocket extends EventTarget {
       this.#extensions = agreed.extensions;
       const connection = new WebSocketConnection({
         role: "client",
+        binaryOwnsBuffer: true, // messages are handed out as ArrayBuffers
         ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),
         perMessageDeflate: agreed.perMessageDeflate,
         ...(agreed.perMessageDeflate !== null && deflate !== null

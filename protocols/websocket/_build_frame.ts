@@ -11,17 +11,22 @@ import { allocate } from "./_alloc.ts";
 import { frameHeaderSize, writeFrameHeader } from "./frame.ts";
 import { mask } from "./mask.ts";
 
-/** Builds a frame from `source[start..end)` in one new buffer. */
+/**
+ * Builds a frame from `source[start..end)` in one buffer: a new one, or one
+ * that `bufferFor` gives (which must have exactly the size asked for).
+ */
 export function buildFrame(
   firstByte: number,
   source: Uint8Array,
   start: number,
   end: number,
   maskKey: Uint8Array | null,
+  bufferFor?: (size: number) => Uint8Array,
 ): Uint8Array {
   const length = end - start;
   const headerSize = frameHeaderSize(length, maskKey !== null);
-  const frame = allocate(headerSize + length);
+  const size = headerSize + length;
+  const frame = bufferFor === undefined ? allocate(size) : bufferFor(size);
   writeFrameHeader(frame, 0, firstByte, length, maskKey);
   if (length > 0) {
     frame.set(

@@ -35,6 +35,8 @@ export interface MessageReaderOptions {
   createInflater: (() => RawInflater) | null;
   /** Whether the peer resets its compression history after each message. */
   peerNoContextTakeover: boolean;
+  /** Whether binary messages get an `ArrayBuffer` of their own (see the connection option). */
+  binaryOwnsBuffer: boolean;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -57,6 +59,7 @@ export class MessageReader implements FrameSink {
   readonly #maxPayload: number;
   readonly #createInflater: (() => RawInflater) | null;
   readonly #resetInflater: boolean;
+  readonly #binaryOwnsBuffer: boolean;
   #inflater: RawInflater | null = null;
   #decoder: FrameDecoder | null = null;
 
@@ -78,6 +81,7 @@ export class MessageReader implements FrameSink {
     this.#maxPayload = options.maxPayload;
     this.#createInflater = options.createInflater;
     this.#resetInflater = options.peerNoContextTakeover;
+    this.#binaryOwnsBuffer = options.binaryOwnsBuffer;
   }
 
   /** Whether a fragmented message is half received. */
@@ -123,7 +127,7 @@ export class MessageReader implements FrameSink {
     }
     if (this.#size === 0 && decoder.fin) {
       // A whole message in one frame: its buffer is exactly its size.
-      this.#buffer = allocate(decoder.payloadLength);
+      this.#buffer = this.#exact(decoder.payloadLength);
     } else if (total > this.#buffer.length) {
       this.#grow(Math.max(total, Math.min(this.#maxPayload, this.#buffer.length * 2)));
     }
@@ -181,7 +185,7 @@ export class MessageReader implements FrameSink {
     const size = this.#size;
     let data = this.#buffer;
     if (size !== data.length) {
-      data = allocate(size);
+      data = this.#exact(size);
       data.set(this.#buffer.subarray(0, size));
     }
     this.#buffer = EMPTY;
@@ -197,6 +201,14 @@ export class MessageReader implements FrameSink {
     this.#inflater = null;
     this.#buffer = EMPTY;
     this.#scratch = EMPTY;
+  }
+
+  /** A buffer for a whole message of `size` bytes. */
+  #exact(size: number): Uint8Array<ArrayBuffer> {
+    // A binary message that must own its `ArrayBuffer` would be copied out of
+    // a shared slab: it gets its own at once.
+    if (this.#binaryOwnsBuffer && this.#opcode === Opcode.BINARY) return new Uint8Array(size);
+    return allocate(size);
   }
 
   #grow(capacity: number): void {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { allocate } from "./_alloc.ts";
 import { buildFrame, buildHeader } from "./_build_frame.ts";
 import type { RawDeflater } from "./deflate.ts";
 import { WebSocketError } from "./errors.ts";
@@ -30,6 +31,10 @@ export interface MessageWriterOptions {
 }
 
 const KEY_POOL_SIZE = 1024;
+/** Frames at least this large are built in recyclable buffers. */
+const RECYCLE_MIN = 16384;
+/** At most this many released buffers wait for reuse. */
+const SPARES = 4;
 
 /** Encodes outgoing frames. */
 export class MessageWriter {
@@ -42,6 +47,11 @@ export class MessageWriter {
   readonly #keyPool: Uint8Array;
   #keyAt: number;
   readonly #key = new Uint8Array(4);
+  /** Buffers of large frames this writer built (only those may be released). */
+  readonly #built = new WeakSet<ArrayBuffer>();
+  /** Released buffers, free for the next large frames. */
+  readonly #spares: ArrayBuffer[] = [];
+  readonly #bufferFor = (size: number): Uint8Array => this.#frameBuffer(size);
 
   /** The opcode of the fragmented message being sent (0: none). */
   #opcode = 0;
@@ -110,7 +120,14 @@ export class MessageWriter {
       if (first) firstByte |= RSV1;
       payload = this.#deflate(data, fin);
     }
-    const frame = buildFrame(firstByte, payload, 0, payload.length, this.#nextKey());
+    const frame = buildFrame(
+      firstByte,
+      payload,
+      0,
+      payload.length,
+      this.#nextKey(),
+      this.#bufferFor,
+    );
     this.#opcode = fin ? 0 : opcode;
     return frame;
   }
@@ -146,10 +163,44 @@ export class MessageWriter {
     return buildFrame(FIN | opcode, payload, 0, payload.length, this.#nextKey());
   }
 
-  /** Frees the deflater. */
+  /**
+   * Takes back a frame this writer returned, once it is written: its memory
+   * may hold a later large frame (sparing an allocation and its zero-filling).
+   * Anything else (small frames, a caller's payload given back by
+   * `messageParts`, a frame released twice) is ignored.
+   */
+  release(frame: Uint8Array): void {
+    const buffer = frame.buffer as ArrayBuffer;
+    if (!this.#built.has(buffer) || this.#spares.length >= SPARES) return;
+    this.#built.delete(buffer);
+    this.#spares.push(buffer);
+  }
+
+  /** Frees the deflater and the spare buffers. */
   dispose(): void {
     this.#deflater?.dispose();
     this.#deflater = null;
+    this.#spares.length = 0;
+  }
+
+  /** A buffer of exactly `size` bytes for a frame: a spare when one fits, else a new one. */
+  #frameBuffer(size: number): Uint8Array {
+    if (size < RECYCLE_MIN) return allocate(size);
+    const spares = this.#spares;
+    let buffer: ArrayBuffer | undefined;
+    for (let i = spares.length - 1; i >= 0; i--) {
+      const candidate = spares[i];
+      // Not more than twice too large, so a spare pins little unused memory.
+      if (candidate.byteLength >= size && candidate.byteLength <= 2 * size) {
+        buffer = candidate;
+        spares[i] = spares[spares.length - 1];
+        spares.pop();
+        break;
+      }
+    }
+    buffer ??= new ArrayBuffer(size);
+    this.#built.add(buffer);
+    return new Uint8Array(buffer, 0, size);
   }
 
   #deflate(data: Uint8Array, fin: boolean): Uint8Array {

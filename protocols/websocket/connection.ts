@@ -78,6 +78,13 @@ export interface WebSocketConnectionOptions {
   allowNonMinimalLength?: boolean;
   /** The source of masking keys (default `crypto.getRandomValues`). */
   getRandomValues?: (array: Uint8Array) => Uint8Array;
+  /**
+   * Delivers each binary message in an `ArrayBuffer` of its own (`data.buffer`
+   * is exactly the message), for callers that hand out `ArrayBuffer`s, as the
+   * WHATWG `WebSocket` does. Default false: small messages are views of a
+   * shared slab, cheaper to make but copied by such a caller.
+   */
+  binaryOwnsBuffer?: boolean;
 }
 
 /** Options of {@linkcode WebSocketConnection.send}. */
@@ -234,6 +241,7 @@ export class WebSocketConnection {
         : () =>
           deflate.createInflater({ windowBits: peerWindowBits, noContextTakeover: peerResets }),
       peerNoContextTakeover: peerResets,
+      binaryOwnsBuffer: options.binaryOwnsBuffer ?? false,
     });
     const ownWindowBits = this.#ownWindowBits;
     this.#writer = new MessageWriter({
@@ -360,6 +368,31 @@ export class WebSocketConnection {
   sendBinary(data: Uint8Array): Uint8Array {
     this.#sendWhole();
     return this.#writer.message(Opcode.BINARY, data, true, true, false);
+  }
+
+  /**
+   * Gives back a frame returned by this connection once it is fully written:
+   * the connection may build a later large frame in its memory instead of a
+   * new buffer. Optional (a frame never released is simply collected); the
+   * caller must not touch the frame afterwards. Anything not built by this
+   * connection is ignored.
+   *
+   * @param frame bytes returned by `send`, `sendBinary` or `takeOutput`, written
+   *
+   * @example Releasing a written frame
+   * ```ts
+   * import { WebSocketConnection } from "./connection.ts";
+   *
+   * const connection = new WebSocketConnection({ role: "server" });
+   * const frame = connection.sendBinary(new Uint8Array(65536));
+   * // ... once the transport has written `frame`:
+   * connection.releaseFrame(frame);
+   * const next = connection.sendBinary(new Uint8Array(65536));
+   * console.assert(next.buffer === frame.buffer);
+   * ```
+   */
+  releaseFrame(frame: Uint8Array): void {
+    this.#writer.release(frame);
   }
 
   /**

@@ -7,7 +7,10 @@
  * Deno's `WebSocket`. Prints the median of the rounds, the CPU time (user +
  * sys, both ends) per operation, and wirestack's ratio to each peer.
  *
- * Run: `node_modules/.bin/deno run -A scripts/bench/ws.ts [--quick] [--rounds N] [--only NAME]`
+ * The ratios compare CPU per operation (peer / wirestack: above 1, wirestack
+ * is cheaper), the figure to trust on a shared machine; rates are shown too.
+ *
+ * Run: `node_modules/.bin/deno run -A scripts/bench/ws.ts [--quick] [--rounds N] [--only NAME] [--json]`
  * or, after `npm run build`, `node npm/esm/scripts/bench/ws.js [--quick]`.
  *
  * @module
@@ -19,6 +22,7 @@ import process from "node:process";
 import { serve } from "../../http/serve.ts";
 import { upgradeWebSocket } from "../../ws/upgrade.ts";
 import { WebSocket as WirestackSocket } from "../../ws/websocket.ts";
+import { report } from "./_report.ts";
 
 interface Peer {
   start(): Promise<{ port: number; close(): Promise<void> }>;
@@ -207,20 +211,41 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-async function measure(peer: Peer, rounds: number, rts: number, bulk: number) {
-  const rt: Result[] = [];
-  const tp: Result[] = [];
-  // A warm-up round, not counted: the JIT compiles both ends first.
-  await roundTrips(peer, Math.min(rts, 2000));
-  await throughput(peer, Math.min(bulk, 200));
-  for (let i = 0; i < rounds; i++) {
-    rt.push(await roundTrips(peer, rts));
-    tp.push(await throughput(peer, bulk));
-  }
+type Measurement = Awaited<ReturnType<typeof summarize>>;
+
+function summarize(rt: Result[], tp: Result[]) {
   return {
     rt: { rate: median(rt.map((r) => r.rate)), cpu: median(rt.map((r) => r.cpu)) },
     tp: { rate: median(tp.map((r) => r.rate)), cpu: median(tp.map((r) => r.cpu)) },
+    rtCpu: rt.map((r) => r.cpu),
+    tpCpu: tp.map((r) => r.cpu),
   };
+}
+
+/**
+ * Measures the contenders in turns (round 1 of each, then round 2 of each...),
+ * so that a burst of load from other processes falls on all of them alike.
+ */
+async function measureAll(
+  contenders: Array<[string, Peer]>,
+  rounds: number,
+  rts: number,
+  bulk: number,
+): Promise<Map<string, Measurement>> {
+  const rt = contenders.map((): Result[] => []);
+  const tp = contenders.map((): Result[] => []);
+  // A warm-up round, not counted: the JIT compiles both ends first.
+  for (const [, peer] of contenders) {
+    await roundTrips(peer, Math.min(rts, 2000));
+    await throughput(peer, Math.min(bulk, 200));
+  }
+  for (let i = 0; i < rounds; i++) {
+    for (let c = 0; c < contenders.length; c++) {
+      rt[c].push(await roundTrips(contenders[c][1], rts));
+      tp[c].push(await throughput(contenders[c][1], bulk));
+    }
+  }
+  return new Map(contenders.map(([name], c) => [name, summarize(rt[c], tp[c])]));
 }
 
 async function main(): Promise<void> {
@@ -232,21 +257,9 @@ async function main(): Promise<void> {
   const bulk = quick ? 200 : 2000;
   const isDeno = "Deno" in globalThis;
   if (args.includes("--child-ws")) {
-    console.log(JSON.stringify(await measure(wsPeer(), rounds, rts, bulk)));
+    const measured = await measureAll([["ws", wsPeer()]], rounds, rts, bulk);
+    console.log(JSON.stringify(measured.get("ws")));
     return;
-  }
-  const peers: Array<[string, () => Promise<Awaited<ReturnType<typeof measure>>>]> = [
-    ["wirestack", () => measure(wirestack, rounds, rts, bulk)],
-  ];
-  if (isDeno) peers.push(["Deno built-in", () => measure(denoPeer, rounds, rts, bulk)]);
-  else {
-    peers.push(["ws + bufferutil", () => measure(wsPeer(), rounds, rts, bulk)]);
-    peers.push(["ws, no bufferutil", () => {
-      const out = execFileSync(process.execPath, [...process.argv.slice(1), "--child-ws"], {
-        env: { ...process.env, WS_NO_BUFFER_UTIL: "1" },
-      });
-      return Promise.resolve(JSON.parse(String(out).trim().split("\n").pop() as string));
-    }]);
   }
   console.log(
     `ws bench on ${
@@ -255,17 +268,27 @@ async function main(): Promise<void> {
   );
   const onlyAt = args.indexOf("--only");
   const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-  const results = new Map<string, Awaited<ReturnType<typeof measure>>>();
-  for (const [name, run] of peers) {
-    if (only === undefined || name.startsWith(only)) results.set(name, await run());
+  const wanted = (name: string) => only === undefined || name.startsWith(only);
+  const inProcess: Array<[string, Peer]> = [["wirestack", wirestack]];
+  if (isDeno) inProcess.push(["Deno built-in", denoPeer]);
+  else inProcess.push(["ws + bufferutil", wsPeer()]);
+  const results = await measureAll(inProcess.filter(([name]) => wanted(name)), rounds, rts, bulk);
+  if (!isDeno && wanted("ws, no bufferutil")) {
+    // bufferutil is chosen when ws loads: without it needs a process of its own.
+    const out = execFileSync(process.execPath, [...process.argv.slice(1), "--child-ws"], {
+      env: { ...process.env, WS_NO_BUFFER_UTIL: "1" },
+    });
+    results.set("ws, no bufferutil", JSON.parse(String(out).trim().split("\n").pop() as string));
   }
   const ours = results.get("wirestack") ?? [...results.values()][0];
   for (const [name, r] of results) {
     const ratio = name === "wirestack"
       ? ""
-      : `  wirestack/peer: rt ${(ours.rt.rate / r.rt.rate).toFixed(2)}x, MB/s ${
+      : `  CPU/op peer/wirestack: 64 B ${(r.rt.cpu / ours.rt.cpu).toFixed(2)}x, 64 KiB ${
+        (r.tp.cpu / ours.tp.cpu).toFixed(2)
+      }x (rates ${(ours.rt.rate / r.rt.rate).toFixed(2)}x, ${
         (ours.tp.rate / r.tp.rate).toFixed(2)
-      }x`;
+      }x)`;
     console.log(
       `${name.padEnd(18)} ${r.rt.rate.toFixed(0).padStart(7)} rt/s (${
         r.rt.cpu.toFixed(1)
@@ -274,6 +297,28 @@ async function main(): Promise<void> {
       } us CPU/64 KiB)${ratio}`,
     );
   }
+  const mine = results.get("wirestack");
+  if (mine === undefined) return;
+  const peerNames = [...results.keys()].filter((name) => name !== "wirestack");
+  const goal = peerNames.length > 0 ? { peer: peerNames[0], ratio: 1 } : null;
+  const cpuOf = (pick: (r: Measurement) => number | number[]) =>
+    Object.fromEntries(peerNames.map((name) => [name, pick(results.get(name)!)]));
+  report("ws", {
+    figure: "64 B round trip",
+    unit: "us CPU/op",
+    higherIsBetter: false,
+    wirestack: mine.rtCpu,
+    peers: cpuOf((r) => r.rtCpu ?? r.rt.cpu),
+    goal,
+  });
+  report("ws", {
+    figure: "64 KiB message echo",
+    unit: "us CPU/op",
+    higherIsBetter: false,
+    wirestack: mine.tpCpu,
+    peers: cpuOf((r) => r.tpCpu ?? r.tp.cpu),
+    goal,
+  });
 }
 
 await main();

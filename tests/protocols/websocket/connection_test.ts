@@ -276,3 +276,69 @@ test("broadcast with permessage-deflate: one compressed frame per window size wi
   // Below the threshold everyone gets the plain frame.
   assert.equal(make(params(false)).sendPrepared(new PreparedMessage("small")).length, 7);
 });
+
+test("binaryOwnsBuffer: each binary message is exactly its ArrayBuffer, whole or fragmented", () => {
+  for (const owns of [false, true]) {
+    const c = new WebSocketConnection({ role: "client", binaryOwnsBuffer: owns });
+    c.receive(frame({ opcode: 2, payload: "abc", mask: null }));
+    c.receive(frame({ opcode: 2, payload: "de", mask: null }));
+    c.receive(frame({ opcode: 2, fin: false, payload: "fg", mask: null }));
+    c.receive(frame({ opcode: 0, payload: "hij", mask: null }));
+    c.receive(frame({ opcode: 1, payload: "text", mask: null }));
+    const sizes = [3, 2, 5];
+    for (const size of sizes) {
+      const event = c.nextEvent();
+      assert.ok(event?.type === "binary");
+      assert.equal(event.data.length, size);
+      if (owns) {
+        assert.equal(event.data.byteOffset, 0);
+        assert.equal(event.data.buffer.byteLength, size, "the message owns its buffer");
+      }
+    }
+    assert.equal(c.nextEvent()?.type, "text");
+  }
+  const c = new WebSocketConnection({ role: "client" });
+  c.receive(frame({ opcode: 2, payload: "abc", mask: null }));
+  c.receive(frame({ opcode: 2, payload: "de", mask: null }));
+  c.nextEvent();
+  const event = c.nextEvent();
+  assert.ok(
+    event?.type === "binary" && event.data.buffer.byteLength > 2,
+    "by default small messages share a slab",
+  );
+});
+
+test("releaseFrame: a written large frame's memory holds the next one; nothing else is taken", () => {
+  const c = client();
+  const first = new Uint8Array(70000).fill(1);
+  const frameA = c.sendBinary(first);
+  c.releaseFrame(frameA);
+  const second = new Uint8Array(70000).fill(2);
+  const frameB = c.sendBinary(second);
+  assert.equal(frameB.buffer, frameA.buffer, "the released buffer was reused");
+  const [decoded] = readFrames(frameB);
+  assert.deepEqual(
+    decoded.payload,
+    second,
+    "the reused frame carries the new message, masked anew",
+  );
+  // A frame released twice goes back once; a small frame, a caller's payload
+  // and a buffer far too large for the next frame are not reused.
+  c.releaseFrame(frameB);
+  c.releaseFrame(frameB);
+  assert.notEqual(c.sendBinary(first).buffer, c.sendBinary(first).buffer);
+  const small = c.sendBinary(new Uint8Array(10));
+  c.releaseFrame(small);
+  const s = server();
+  const big = new Uint8Array(20000);
+  const [, body] = s.sendBinaryParts(big);
+  s.releaseFrame(body);
+  assert.notEqual(s.sendBinary(new Uint8Array(20000)).buffer, big.buffer);
+  const huge = s.sendBinary(new Uint8Array(100000));
+  s.releaseFrame(huge);
+  assert.notEqual(
+    s.sendBinary(new Uint8Array(20000)).buffer,
+    huge.buffer,
+    "at most twice the size",
+  );
+});
