@@ -147,16 +147,22 @@ export function fdList(): string[] {
   });
 }
 
-/** Resident set size and JS heap in use, in MiB (after a full GC when `gc` is exposed). */
-export function memory(): { rssMb: number; heapMb: number; gc: boolean } {
+/** Resident set size, JS heap in use and ArrayBuffer memory, in MiB (after a full GC when `gc` is exposed). */
+export function memory(): { rssMb: number; heapMb: number; buffersMb: number; gc: boolean } {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const usage = process.memoryUsage();
   return {
     rssMb: Math.round(usage.rss / 2 ** 20),
     heapMb: Math.round(usage.heapUsed / 2 ** 20 * 10) / 10,
+    buffersMb: Math.round(usage.arrayBuffers / 2 ** 20 * 10) / 10,
     gc: gc !== undefined,
   };
+}
+
+/** Waits `ms` (sockets closed by a peer are freed over a few turns of the event loop). */
+export function settle(ms = 1000): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Resolves once `check()` is true, polling; rejects after `ms`. */

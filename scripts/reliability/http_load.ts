@@ -33,6 +33,7 @@ import {
   openFds,
   raiseFileLimit,
   runtime,
+  settle,
   startChild,
   until,
 } from "./_child.ts";
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
     await until(() => open === 0, 30_000, "the connections to close").catch(() =>
       failures.push(`round ${round}: ${open} connections still open`)
     );
+    await settle();
     const m = memory();
     samples.push({ round, rssMb: m.rssMb, heapMb: m.heapMb, fds: openFds() });
     console.log(

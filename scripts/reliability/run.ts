@@ -15,7 +15,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { args, runtime } from "./_child.ts";
 
-const RUNS = ["http_load"];
+const RUNS = ["http_load", "ws_load"];
 
 function run(name: string, argv: string[]): Promise<number> {
   const file = fileURLToPath(
