@@ -8,6 +8,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runtimeName, test } from "../_harness.ts";
 import { serve } from "../../http/mod.ts";
+import { parseMessages } from "../../protocols/http1/mod.ts";
 import { bodyText, probe } from "./_probe.ts";
 
 const rt = runtimeName;
@@ -169,3 +170,67 @@ test(`serve faults (${rt}): clients resetting mid-head and mid-body: nothing lea
     await server.finished;
   }
 });
+
+test(
+  `serve faults (${rt}): shutdown() under load: every request answered whole or refused, none half-written`,
+  async () => {
+    const server = serve({ port: 0, hostname: "127.0.0.1" }, async (request) => {
+      const body = await request.text();
+      await new Promise((resolve) => setTimeout(resolve, body.length % 7));
+      return new Response(`${body}:${"x".repeat(2000)}`);
+    });
+    const { port } = await server.listening;
+    // 40 keep-alive connections, each sending batches of 4 pipelined POSTs until the server closes
+    const client = (id: number) =>
+      new Promise<{ sent: string[]; bytes: Uint8Array }>((resolve) => {
+        const socket = nodeNet.connect({ port, host: "127.0.0.1" });
+        const sent: string[] = [];
+        const chunks: Uint8Array[] = [];
+        let answered = 0;
+        let carry = "";
+        const batch = () => {
+          let packet = "";
+          for (let k = 0; k < 4; k++) {
+            const body = `c${id}-r${sent.length}`;
+            sent.push(body);
+            packet += `POST / HTTP/1.1\r\n${H}Content-Length: ${body.length}\r\n\r\n${body}`;
+          }
+          socket.write(packet);
+        };
+        socket.on("error", () => {});
+        socket.on("connect", batch);
+        socket.on("data", (chunk: Uint8Array) => {
+          chunks.push(new Uint8Array(chunk));
+          const text = carry + new TextDecoder("latin1").decode(chunk);
+          answered += text.split("HTTP/1.1 ").length - 1;
+          carry = text.slice(-8);
+          if (answered >= sent.length && !socket.destroyed && socket.writable) batch();
+        });
+        socket.on("close", () => {
+          const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+          let at = 0;
+          for (const c of chunks) {
+            bytes.set(c, at);
+            at += c.length;
+          }
+          resolve({ sent, bytes });
+        });
+      });
+    const clients = Array.from({ length: 40 }, (_, id) => client(id));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await server.shutdown();
+    await server.finished;
+    let answered = 0;
+    for (const { sent, bytes } of await Promise.all(clients)) {
+      const { messages, error } = parseMessages("response", bytes);
+      assert.equal(error, null, `a response cut short: ${error?.message}`);
+      messages.forEach((message, i) => {
+        assert.equal(message.status, 200);
+        assert.equal(new TextDecoder().decode(message.body), `${sent[i]}:${"x".repeat(2000)}`);
+      });
+      answered += messages.length;
+    }
+    assert.ok(answered >= 40, `${answered} requests answered before the shutdown`);
+  },
+  { timeout: 30_000 },
+);
