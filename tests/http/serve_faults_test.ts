@@ -234,3 +234,52 @@ test(
   },
   { timeout: 30_000 },
 );
+
+test(`serve faults (${rt}): a client that half-closes after its request still gets the whole answer`, async () => {
+  const server = serve({ port: 0, hostname: "127.0.0.1" }, async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return new Response("y".repeat(100_000));
+  });
+  const { port } = await server.listening;
+  try {
+    const result = await probe(port, [`GET / HTTP/1.1\r\n${H}\r\n`, { end: true }], {
+      deadline: 5000,
+    });
+    assert.equal(result.responses.length, 1, result.text.slice(0, 200));
+    assert.equal(result.responses[0].body.length, 100_000);
+    assert.ok(result.closed);
+  } finally {
+    await server.shutdown();
+    await server.finished;
+  }
+});
+
+test(`serve faults (${rt}): a client that vanishes mid-response: the body stream is cancelled`, async () => {
+  let cancelled = false;
+  let open = 0;
+  const server = serve({ port: 0, hostname: "127.0.0.1" }, () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        pull: (controller) => controller.enqueue(new Uint8Array(16384)),
+        cancel: () => {
+          cancelled = true;
+        },
+      }),
+    ));
+  server.on("connection", (socket) => {
+    open++;
+    socket.on("close", () => open--);
+  });
+  const { port } = await server.listening;
+  try {
+    const socket = nodeNet.connect({ port, host: "127.0.0.1" });
+    socket.on("error", () => {});
+    socket.write(`GET / HTTP/1.1\r\n${H}\r\n`);
+    await new Promise((resolve) => socket.once("data", resolve));
+    socket.destroy();
+    await until(() => cancelled && open === 0, 10_000, "the stream to be cancelled");
+  } finally {
+    await server.shutdown();
+    await server.finished;
+  }
+});
