@@ -160,8 +160,14 @@ export function memory(): { rssMb: number; heapMb: number; buffersMb: number; gc
   };
 }
 
-/** Waits `ms` (sockets closed by a peer are freed over a few turns of the event loop). */
+/**
+ * Collects garbage (when `gc` is exposed) and waits `ms`: sockets closed by a
+ * peer are freed over a few turns of the event loop, and V8 frees the memory
+ * of collected ArrayBuffers after the collection, concurrently (a count taken
+ * at once still shows them).
+ */
 export function settle(ms = 1000): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

@@ -7,9 +7,10 @@
  * messages (text and binary, some over the 1 KiB compression threshold, each
  * echo checked) and closes with 1000. Plain rounds first, then two compressed
  * rounds with fewer clients (a zlib context per connection on both sides). After
- * each round: the server's heap (after a full GC with `--expose-gc`), RSS and
- * open file descriptors; flat means the last plain round's heap within 8 MiB
- * of the first's and the same file descriptors open.
+ * each round: the server's heap (after a full GC with `--expose-gc`),
+ * ArrayBuffer memory (pako's), RSS and open file descriptors; flat means the
+ * last round's heap and ArrayBuffers within 8 MiB of the first's (plain and
+ * compressed rounds apart), RSS within 25%, and the same file descriptors open.
  *
  * Run: `node_modules/.bin/deno run -A --v8-flags=--expose-gc
  * scripts/reliability/ws_load.ts [--clients N] [--messages M] [--rounds R]
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   });
   const failures: string[] = [];
   const before = memory();
-  const samples: Array<{ heapMb: number; rssMb: number; fds: number }> = [];
+  const samples: Array<{ heapMb: number; rssMb: number; buffersMb: number; fds: number }> = [];
   const deflateSamples: typeof samples = [];
   const plan = [
     ...Array.from({ length: rounds }, () => ({ n: clients, deflate: false })),
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     await settle();
     const after = memory();
     const fds = openFds();
-    (deflate ? deflateSamples : samples).push({ heapMb: after.heapMb, rssMb: after.rssMb, fds });
+    (deflate ? deflateSamples : samples).push({ ...after, fds });
     console.log(
       `round ${index + 1}${deflate ? " (deflate)" : ""}: ${held.held} clients held ` +
         `(handshakes in ${held.connectMs} ms), server counted ${n}; RSS ${whileHeld.rssMb} MiB, ` +
@@ -110,8 +111,30 @@ async function main(): Promise<void> {
   if (before.gc && last.heapMb > first.heapMb + 8) {
     failures.push(`heap grew from ${first.heapMb} to ${last.heapMb} MiB`);
   }
+  if (last.buffersMb > first.buffersMb + 8) {
+    failures.push(`ArrayBuffers grew from ${first.buffersMb} to ${last.buffersMb} MiB`);
+  }
+  if (last.rssMb > first.rssMb * 1.25) {
+    failures.push(`RSS grew from ${first.rssMb} to ${last.rssMb} MiB`);
+  }
   if (last.fds !== first.fds) {
     failures.push(`fds: ${first.fds} after round 1, ${last.fds} at the end`);
+  }
+  if (deflateSamples.length > 1) {
+    const a = deflateSamples[0];
+    const b = deflateSamples[deflateSamples.length - 1];
+    if (before.gc && b.heapMb > a.heapMb + 8) {
+      failures.push(`compressed rounds: heap grew from ${a.heapMb} to ${b.heapMb} MiB`);
+    }
+    if (b.buffersMb > a.buffersMb + 8) {
+      failures.push(
+        `compressed rounds: ArrayBuffers grew from ${a.buffersMb} to ${b.buffersMb} MiB`,
+      );
+    }
+    if (b.rssMb > a.rssMb * 1.25) {
+      failures.push(`compressed rounds: RSS grew from ${a.rssMb} to ${b.rssMb} MiB`);
+    }
+    if (b.fds !== first.fds) failures.push(`compressed rounds: ${b.fds} fds at the end`);
   }
   console.log(
     `plain rounds: heap ${first.heapMb} -> ${last.heapMb} MiB${
