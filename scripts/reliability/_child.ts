@@ -155,7 +155,10 @@ export function memory(): { rssMb: number; heapMb: number; buffersMb: number; gc
   return {
     rssMb: Math.round(usage.rss / 2 ** 20),
     heapMb: Math.round(usage.heapUsed / 2 ** 20 * 10) / 10,
-    buffersMb: Math.round(usage.arrayBuffers / 2 ** 20 * 10) / 10,
+    // Deno reports ArrayBuffer memory under `external` only
+    buffersMb:
+      Math.round((deno !== undefined ? usage.external : usage.arrayBuffers) / 2 ** 20 * 10) /
+      10,
     gc: gc !== undefined,
   };
 }
