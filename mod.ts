@@ -4,7 +4,7 @@
  * The top level gathers every area as a namespace, the way Node splits `net`,
  * `http` and `tls` into modules of their own (names such as `createServer`
  * repeat across them). Each area is also a subpath of its own:
- * `wirestack/adapters`, `wirestack/crypto`, `wirestack/http`, `wirestack/tls`,
+ * `wirestack/adapters`, `wirestack/crypto`, `wirestack/http`, `wirestack/https`, `wirestack/tls`,
  * `wirestack/protocols/http1`,
  * `wirestack/protocols/websocket`.
  *
@@ -29,6 +29,8 @@ export * as net from "./net/mod.ts";
 export * as dgram from "./dgram/mod.ts";
 /** HTTP/1.1: servers (`createServer`, `serve`), the client (`request`, `fetch`, `Agent`) and the proxy. */
 export * as http from "./http/mod.ts";
+/** HTTPS: the chapter's `https` module (`createServer`, `request`, `get`, `Agent`, `serve`). */
+export * as https from "./https/mod.ts";
 /** Keys, X.509 certificates, chain verification and a development CA. */
 export * as crypto from "./crypto/mod.ts";
 /** TLS: the chapter's `tls` module (servers, clients, SNI, ALPN, mutual TLS). */

@@ -13,6 +13,8 @@ import { stopIdleTicks } from "./_client_timers.ts";
 import type { Exchange } from "./_client_exchange.ts";
 import type { OpenOptions, ProxyRoute, Route } from "./_client_connect.ts";
 import { Pool, type PoolOwner } from "./_client_pool.ts";
+import type { ClientTlsOptions } from "./client_tls.ts";
+import { tlsKey } from "./_client_tls_key.ts";
 import { type Target, targetOf } from "./_client_url.ts";
 import type { AgentOptions, AgentStats, ProxyOptions } from "./agent.ts";
 
@@ -23,6 +25,8 @@ export interface AgentRequest {
   upgrade: boolean;
   /** A Unix socket path instead of TCP. */
   socketPath?: string;
+  /** TLS options of this request, over the agent's (the request gets pools of its own). */
+  tls?: ClientTlsOptions;
 }
 
 function proxyRoute(proxy: string | URL | ProxyOptions): { route: ProxyRoute; noProxy: string } {
@@ -96,6 +100,7 @@ export class AgentCore implements PoolOwner {
   #proxyFromEnv: ProxyEnv | null = null;
   #envProxies = new Map<string, { route: ProxyRoute; noProxy: string }>();
   #openOptions: OpenOptions;
+  #tls: ClientTlsOptions;
 
   /**
    * Creates an agent.
@@ -118,6 +123,7 @@ export class AgentCore implements PoolOwner {
     this.#transport = options.transport ?? runtimeTransport;
     this.#family = options.family ?? 0;
     this.#lookup = options.lookup;
+    this.#tls = options.tls ?? {};
     if (options.proxy !== undefined && options.proxy !== null) {
       this.#proxy = proxyRoute(options.proxy);
     } else if (options.proxyFromEnv === true) {
@@ -224,18 +230,34 @@ export class AgentCore implements PoolOwner {
 
   #route(where: AgentRequest): Route {
     const target = where.target;
+    let tls: ClientTlsOptions | null = null;
+    let tlsSuffix = "";
+    if (target.protocol === "https:") {
+      // The agent's own options are the same for every pool; a request's own
+      // make pools of their own, keyed by what they say.
+      tls = where.tls === undefined ? this.#tls : { ...this.#tls, ...where.tls };
+      if (where.tls !== undefined) tlsSuffix = `|tls|${tlsKey(where.tls)}`;
+    }
     if (where.socketPath !== undefined) {
       return {
-        key: `unix:${where.socketPath}`,
+        key: `unix:${where.socketPath}${target.protocol === "https:" ? "|https" : ""}${tlsSuffix}`,
         kind: "unix",
         origin: target,
         proxy: null,
         socketPath: where.socketPath,
+        tls,
       };
     }
     const proxy = this.#proxyFor(target);
     if (proxy === null) {
-      return { key: target.origin, kind: "direct", origin: target, proxy: null, socketPath: null };
+      return {
+        key: target.origin + tlsSuffix,
+        kind: "direct",
+        origin: target,
+        proxy: null,
+        socketPath: null,
+        tls,
+      };
     }
     if (target.protocol === "http:" && !where.upgrade) {
       return {
@@ -244,14 +266,18 @@ export class AgentCore implements PoolOwner {
         origin: target,
         proxy,
         socketPath: null,
+        tls: null,
       };
     }
     return {
-      key: `tunnel|${proxy.target.origin}|${target.origin}${where.upgrade ? "|upgrade" : ""}`,
+      key: `tunnel|${proxy.target.origin}|${target.origin}${
+        where.upgrade ? "|upgrade" : ""
+      }${tlsSuffix}`,
       kind: "tunnel",
       origin: target,
       proxy,
       socketPath: null,
+      tls,
     };
   }
 

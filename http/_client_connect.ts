@@ -1,12 +1,15 @@
 // Opening the agent's connections, in one place: a direct TCP connection (Happy
 // Eyeballs), a Unix socket, a connection to a forward proxy, or a CONNECT tunnel
-// through a proxy. TLS (for https: origins and https: proxies) is added here
-// too, keyed with the route, so that nothing on the request path changes.
+// through a proxy, then TLS for https: origins (over the TCP connection or the
+// tunnel), keyed with the route, so that nothing on the request path changes.
 
 import { type Conn, NetError, type Transport } from "../adapters/mod.ts";
 import { CONNECTION_ATTEMPT_DELAY, happyEyeballs } from "../net/_happy_eyeballs.ts";
 import { Connection, type HeaderList } from "../protocols/http1/mod.ts";
+import { checkPeerConn, unsupportedClientOption } from "../tls/_client_checks.ts";
+import { adapterClientOptions, checkClientOptions } from "../tls/_secure_options.ts";
 import { type ClientPhase, HttpClientError } from "./client_errors.ts";
+import type { ClientTlsOptions } from "./client_tls.ts";
 import type { ResolvedTimeouts } from "./client_timeouts.ts";
 import { deadline } from "./_client_timers.ts";
 import type { Target } from "./_client_url.ts";
@@ -36,7 +39,12 @@ export interface Route {
   readonly proxy: ProxyRoute | null;
   /** The socket path, for `unix`. */
   readonly socketPath: string | null;
+  /** TLS with the origin (https: origins, but through a forward proxy), or `null`. */
+  readonly tls: ClientTlsOptions | null;
 }
+
+/** What the client offers by ALPN: it speaks HTTP/1.1 only. */
+const ALPN = ["http/1.1"];
 
 /** What opening a connection needs from the agent. */
 export interface OpenOptions {
@@ -60,7 +68,7 @@ export interface Opened {
 }
 
 function failure(
-  code: "CONNECT_TIMEOUT" | "PROXY_FAILED" | "UNSUPPORTED_PROTOCOL",
+  code: "CONNECT_TIMEOUT" | "PROXY_FAILED" | "UNSUPPORTED_PROTOCOL" | "ENOTSUP",
   message: string,
   phase: ClientPhase,
   cause?: unknown,
@@ -77,12 +85,17 @@ export async function openConnection(
   options: OpenOptions,
   cancel: AbortController,
 ): Promise<Opened> {
-  // TLS (issue 10) goes here: a TLS handshake over the TCP connection or the
-  // tunnel, for https: origins (and https: proxies), with `timeouts.tls`.
-  if (route.origin.protocol === "https:" && route.kind !== "forward") {
+  const tls = route.kind === "forward" ? null : route.tls;
+  if (tls !== null) checkTlsOptions(tls, options.transport);
+  // Where the runtime presents a client certificate only when it connects
+  // itself (Deno's native TLS), a direct connection is opened with connectTls.
+  const connectTls = tls !== null && tls.cert !== undefined &&
+    !options.transport.features.tls.startTlsClientCertificate;
+  if (connectTls && route.kind !== "direct") {
     throw failure(
-      "UNSUPPORTED_PROTOCOL",
-      `https: needs wirestack's TLS, which is not built yet (${route.origin.href})`,
+      "ENOTSUP",
+      "Deno's native TLS presents a client certificate only on connections it opens itself, " +
+        "not through a proxy tunnel; under Deno, transport: nodeTransport (Deno's node:tls) can",
       "tls",
     );
   }
@@ -109,9 +122,14 @@ export async function openConnection(
     } else {
       const to = route.proxy !== null ? route.proxy.target : route.origin;
       if (route.proxy !== null && route.proxy.target.protocol === "https:") {
-        throw failure("UNSUPPORTED_PROTOCOL", "https: proxies need TLS, not built yet", "tls");
+        throw failure(
+          "UNSUPPORTED_PROTOCOL",
+          "https: proxies (TLS to the proxy itself) are not supported; use an http: proxy " +
+            "(https origins are reached through its CONNECT tunnel, encrypted end to end)",
+          "connect",
+        );
       }
-      conn = await tcp(to, options, controller.signal);
+      conn = await tcp(to, options, controller.signal, connectTls ? tls : null, route);
       if (route.kind === "tunnel") await tunnel(conn, route, options, controller.signal);
     }
   } catch (error) {
@@ -135,10 +153,118 @@ export async function openConnection(
     );
   }
   timer?.clear();
-  return { conn, connectMs: performance.now() - started, tlsMs: 0 };
+  const connected = performance.now();
+  if (tls === null || connectTls) {
+    if (connectTls) await checked(conn, tls as ClientTlsOptions, route);
+    return { conn, connectMs: connected - started, tlsMs: 0 };
+  }
+  conn = await handshake(conn, tls, route, options, cancel);
+  return { conn, connectMs: connected - started, tlsMs: performance.now() - connected };
 }
 
-function tcp(to: Target, options: OpenOptions, signal: AbortSignal): Promise<Conn> {
+/** Refuses TLS options that must not pass silently, or that the runtime cannot honour. */
+function checkTlsOptions(tls: ClientTlsOptions, transport: Transport): void {
+  try {
+    checkClientOptions(tls);
+  } catch (error) {
+    throw new HttpClientError("INVALID_REQUEST", (error as Error).message, {
+      phase: "tls",
+      cause: error,
+    });
+  }
+  const refused = unsupportedClientOption(tls, transport);
+  if (refused !== undefined) {
+    throw new HttpClientError("ENOTSUP", refused.message, { phase: "tls", cause: refused });
+  }
+}
+
+/** A TLS failure as the client reports it: the TLS code, phase `tls`, the `NetError` as cause. */
+function tlsFailure(error: unknown, route: Route): HttpClientError {
+  if (error instanceof HttpClientError) return error;
+  const code = (error as NetError).code ?? "ERR_TLS_HANDSHAKE";
+  const message = error instanceof Error ? error.message : String(error);
+  return new HttpClientError(code, `TLS with ${route.origin.host}: ${message}`, {
+    phase: "tls",
+    cause: error,
+  });
+}
+
+/** Runs `checkPeer`/`verifyPeer` on a connection whose handshake is done. */
+async function checked(conn: Conn, tls: ClientTlsOptions, route: Route): Promise<void> {
+  try {
+    await checkPeerConn(conn, tls, route.origin.hostname);
+  } catch (error) {
+    throw tlsFailure(error, route);
+  }
+}
+
+/** The TLS handshake over `conn` (TCP or a tunnel), within `timeouts.tls`. */
+async function handshake(
+  conn: Conn,
+  tls: ClientTlsOptions,
+  route: Route,
+  options: OpenOptions,
+  cancel: AbortController,
+): Promise<Conn> {
+  const ms = options.timeouts.tls;
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const onCancel = () => controller.abort(cancel.signal.reason);
+  if (cancel.signal.aborted) onCancel();
+  else cancel.signal.addEventListener("abort", onCancel, { once: true });
+  let timedOut = false;
+  const timer = deadline(ms, () => {
+    timedOut = true;
+    controller.abort(
+      new NetError("ERR_TLS_HANDSHAKE_TIMEOUT", `TLS handshake took longer than ${ms} ms`, {
+        syscall: "handshake",
+      }),
+    );
+  });
+  // Settles when the handshake is given up, even if the runtime's own call does not.
+  const aborted = new Promise<never>((_, reject) => {
+    const fail = () => reject(signal.reason);
+    if (signal.aborted) fail();
+    else signal.addEventListener("abort", fail, { once: true });
+  });
+  aborted.catch(() => {});
+  let secured: Conn | null = null;
+  try {
+    const host = route.origin.hostname;
+    const starting = options.transport.startTls(conn, {
+      ...adapterClientOptions(tls, host, signal),
+      alpnProtocols: ALPN,
+    });
+    starting.then((late) => {
+      if (secured === null && signal.aborted) late.close();
+    }, () => {});
+    secured = await Promise.race([starting, aborted]);
+    await Promise.race([checkPeerConn(secured, tls, host), aborted]);
+    return secured;
+  } catch (error) {
+    secured?.close();
+    conn.close();
+    if (timedOut) {
+      throw new HttpClientError(
+        "TLS_TIMEOUT",
+        `the TLS handshake with ${route.origin.host} took longer than ${ms} ms`,
+        { phase: "tls", cause: error },
+      );
+    }
+    throw tlsFailure(error, route);
+  } finally {
+    timer?.clear();
+    cancel.signal.removeEventListener("abort", onCancel);
+  }
+}
+
+function tcp(
+  to: Target,
+  options: OpenOptions,
+  signal: AbortSignal,
+  tls: ClientTlsOptions | null,
+  route: Route,
+): Promise<Conn> {
   const transport = options.transport;
   const port = to.port;
   return happyEyeballs({
@@ -146,10 +272,24 @@ function tcp(to: Target, options: OpenOptions, signal: AbortSignal): Promise<Con
     family: options.family,
     lookup: options.lookup ?? ((hostname, { family }) => transport.lookup(hostname, { family })),
     connect: (address, _family, attemptSignal) =>
-      transport.connect({ hostname: address, port, signal: attemptSignal }),
+      tls === null
+        ? transport.connect({ hostname: address, port, signal: attemptSignal })
+        : transport.connectTls({
+          ...adapterClientOptions(tls, route.origin.hostname, attemptSignal),
+          alpnProtocols: ALPN,
+          hostname: address,
+          port,
+        }).catch((error: unknown) => {
+          throw isTlsError(error) ? tlsFailure(error, route) : error;
+        }),
     attemptDelay: CONNECTION_ATTEMPT_DELAY,
     signal,
   });
+}
+
+function isTlsError(error: unknown): boolean {
+  const code = (error as NetError | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_TLS");
 }
 
 /** Asks the proxy on `conn` for a tunnel to the route's origin (RFC 9110 9.3.6). */

@@ -2,6 +2,7 @@
 // the request body pump, the response body stream, decoding and the abort
 // rules of the Fetch standard.
 
+import type { ClientTlsOptions } from "./client_tls.ts";
 import type { Conn } from "../adapters/mod.ts";
 import type { HeaderList, ResponseHead } from "../protocols/http1/mod.ts";
 import { type Agent, coreOf, globalAgent } from "./agent.ts";
@@ -62,6 +63,7 @@ export class FetchCall {
   #maxRedirects = 20;
   #redirects = 0;
   #timeouts = globalAgent.timeouts;
+  #tls: ClientTlsOptions | undefined;
   #decompress = true;
 
   #resolve!: (response: FetchResponse) => void;
@@ -133,6 +135,7 @@ export class FetchCall {
       this.#maxRedirects = init.maxRedirects;
     }
     if (init.decompress === false) this.#decompress = false;
+    this.#tls = init.tls;
     this.#signal = signal ?? null;
 
     const headers = toHeaderList(headersInit);
@@ -220,7 +223,12 @@ export class FetchCall {
     this.#ended = false;
     exchange.begin(this.#signal);
     if (exchange.settled) return; // aborted at once
-    coreOf(this.#agent).dispatch(exchange, { target, upgrade: false });
+    coreOf(this.#agent).dispatch(
+      exchange,
+      this.#tls === undefined
+        ? { target, upgrade: false }
+        : { target, upgrade: false, tls: this.#tls },
+    );
   }
 
   // ---- the exchange calls these (FetchHandler) -----------------------------------------

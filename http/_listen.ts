@@ -2,7 +2,13 @@
 // that TLS (`serve({ tls })`, `https.createServer`) adds a branch here and
 // nothing on the request path changes.
 
-import type { Listener, NetError, Transport } from "../adapters/mod.ts";
+import { type Listener, type ListenTlsOptions, NetError, type Transport } from "../adapters/mod.ts";
+
+/** The TLS part of a listener's options (see `_server_tls.ts`). */
+export type ListenTls = Omit<
+  ListenTlsOptions,
+  "port" | "hostname" | "reusePort" | "ipv6Only" | "backlog"
+>;
 
 /** Where to listen. */
 export interface ListenTarget {
@@ -20,26 +26,40 @@ export interface ListenTarget {
   backlog?: number;
   /** An open listener to serve on instead (TLS or any other). */
   listener?: Listener;
+  /** Listen with TLS: connections arrive with their handshake done. */
+  tls?: ListenTls;
 }
 
 /** Opens the listener for `target`. */
 export async function openListener(transport: Transport, target: ListenTarget): Promise<Listener> {
   if (target.listener !== undefined) return target.listener;
-  if (target.path !== undefined) return await transport.listenUnix({ path: target.path });
+  const tls = target.tls;
+  if (target.path !== undefined) {
+    if (tls !== undefined) {
+      throw new NetError("ENOTSUP", "wirestack's TLS servers listen on TCP only, not on a path", {
+        syscall: "listen",
+      });
+    }
+    return await transport.listenUnix({ path: target.path });
+  }
   const port = target.port ?? 0;
-  const listen = (hostname: string) =>
-    transport.listen({
+  const listen = (hostname: string): Promise<Listener> => {
+    const options = {
       port,
       hostname,
       ...(target.backlog === undefined ? {} : { backlog: target.backlog }),
       ...(target.ipv6Only ? { ipv6Only: true } : {}),
       ...(target.reusePort ? { reusePort: true } : {}),
-    });
+    };
+    return tls === undefined
+      ? transport.listen(options)
+      : transport.listenTls({ ...options, ...tls });
+  };
   if (target.hostname !== undefined) return await listen(target.hostname);
   try {
     return await listen("::");
   } catch (error) {
-    const code = (error as NetError).code;
+    const code = (error as NetError).code as string;
     if (code === "EAFNOSUPPORT" || code === "EADDRNOTAVAIL" || code === "EINVAL") {
       return await listen("0.0.0.0");
     }

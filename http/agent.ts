@@ -6,8 +6,9 @@
  * One pool per route: an origin (`http://host:port`), a Unix socket, a forward
  * proxy (every origin of plain http shares the proxy's connections), or a
  * CONNECT tunnel through a proxy to an origin. Connections are opened in one
- * place (keyed by route, and TLS options once TLS exists), so `https://`
- * changes nothing on the request path.
+ * place (keyed by route and TLS options), so `https://` changes nothing on
+ * the request path: the TLS handshake (verification on, ALPN `http/1.1`)
+ * runs over the TCP connection or the proxy's CONNECT tunnel.
  *
  * The pool heals itself, which is where Node's agent and undici hurt most
  * ("socket hang up", ECONNRESET on a reused socket):
@@ -40,6 +41,7 @@ import type { Transport } from "../adapters/mod.ts";
 import type { ConnectionOptions } from "../protocols/http1/mod.ts";
 import type { ClientTimeouts, ResolvedTimeouts } from "./client_timeouts.ts";
 import type { ProxyEnv } from "./client_proxy_env.ts";
+import type { ClientTlsOptions } from "./client_tls.ts";
 import type { PoolStats } from "./_client_pool.ts";
 import { AgentCore } from "./_client_agent_core.ts";
 
@@ -89,6 +91,12 @@ export interface AgentOptions {
   >;
   /** The socket layer (default: the running runtime's). */
   transport?: Transport;
+  /**
+   * TLS options of every `https://` connection (`ca`, `servername`, `cert`
+   * and `key`, `checkPeer`, `verifyPeer` ...; default: the runtime's roots,
+   * host names checked). See `client_tls.ts`.
+   */
+  tls?: ClientTlsOptions;
 }
 
 /** The statistics of an {@linkcode Agent}: its counts now, in total, and per route. */

@@ -65,7 +65,7 @@ export const CLIENT_ERROR_CODES = [
   "SOCKET_CLOSED",
   /** The URL or the request options are invalid. */
   "INVALID_REQUEST",
-  /** The URL scheme is not one this client speaks (`ftp:`), or needs what is not built (`https:` without TLS). */
+  /** The URL scheme is not one this client speaks (`ftp:`), or a proxy scheme it does not (`https:` proxies). */
   "UNSUPPORTED_PROTOCOL",
   /** More redirects than `maxRedirects`. */
   "TOO_MANY_REDIRECTS",

@@ -48,6 +48,7 @@ import { HttpClientError } from "./client_errors.ts";
 import { ClientResponse } from "./client_response.ts";
 import { ClientSocket } from "./client_socket.ts";
 import { type ClientTimeouts, resolveTimeouts } from "./client_timeouts.ts";
+import type { ClientTlsOptions } from "./client_tls.ts";
 import {
   type ClientHeadersInit,
   headersObject,
@@ -98,6 +99,11 @@ export interface RequestOptions {
   defaultPort?: number;
   /** A Unix domain socket to connect to instead of TCP. */
   socketPath?: string;
+  /**
+   * TLS options for `https:` (`ca`, `servername`, `cert`/`key` ...), over the
+   * agent's; such requests get connections of their own (see `client_tls.ts`).
+   */
+  tls?: ClientTlsOptions;
 }
 
 /** What an `information` listener gets. */
@@ -240,6 +246,7 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
   #target: Target;
   #agent: Agent;
   #socketPath: string | undefined;
+  #tls: ClientTlsOptions | undefined;
   #timeouts: ClientTimeouts | undefined;
   #signal: AbortSignal | undefined;
   #setHost: boolean;
@@ -307,6 +314,7 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
     this.protocol = target.protocol;
     this.#setHost = options.setHost ?? true;
     this.#socketPath = options.socketPath;
+    this.#tls = options.tls;
     this.#timeouts = options.timeouts;
     this.#signal = options.signal;
     if (options.agent === false) {
@@ -552,6 +560,7 @@ export class ClientRequest extends Emitter<ClientRequestEvents> {
         target,
         upgrade,
         ...(this.#socketPath === undefined ? {} : { socketPath: this.#socketPath }),
+        ...(this.#tls === undefined ? {} : { tls: this.#tls }),
       });
     }
     this.#touch();

@@ -19,7 +19,7 @@
  * - `gzip`, `x-gzip`, `deflate` (zlib or raw) and `br` bodies are decoded.
  * - Bodies from strings, buffers, `Blob`, `FormData`, `URLSearchParams`, web
  *   streams and async iterables (streams are sent chunked, once).
- * - Extra init options: `agent`, `maxRedirects`, `timeouts`, `decompress`.
+ * - Extra init options: `agent`, `maxRedirects`, `timeouts`, `decompress`, `tls`.
  *
  * @example Fetch through a pool with limits
  * ```ts ignore
@@ -38,6 +38,7 @@
 import type { Agent } from "./agent.ts";
 import { HttpClientError } from "./client_errors.ts";
 import type { ClientTimeouts } from "./client_timeouts.ts";
+import type { ClientTlsOptions } from "./client_tls.ts";
 import type { ClientHeadersInit } from "./_client_headers.ts";
 import type { FetchBody } from "./_fetch_body.ts";
 import { FetchCall, typeError } from "./_fetch_call.ts";
@@ -63,6 +64,11 @@ export interface FetchInit {
   timeouts?: ClientTimeouts;
   /** Decodes gzip, deflate and br bodies and asks for them (default `true`). */
   decompress?: boolean;
+  /**
+   * TLS options for `https://` (`ca`, `servername`, `cert`/`key` ...), over
+   * the agent's; such requests get connections of their own (see `client_tls.ts`).
+   */
+  tls?: ClientTlsOptions;
   /** `"half"`: the standard's marker for a stream body (accepted, not required). */
   duplex?: "half";
   /** Accepted for compatibility; no meaning outside browsers. */

@@ -76,6 +76,7 @@ export * from "./server_request.ts";
 export { installLightResponse, LightResponse } from "./light_response.ts";
 export * from "./server_options.ts";
 export * from "./takeover.ts";
+export type { DevCaInfo, ServerTlsOption } from "./_server_tls.ts";
 // The client (issue 7).
 export {
   Agent,
@@ -110,6 +111,7 @@ export {
 } from "./client_timeouts.ts";
 export { bypassesProxy, type ProxyEnv, proxyFromEnv } from "./client_proxy_env.ts";
 export { fetch, type FetchInit } from "./fetch.ts";
+export type { ClientTlsOptions } from "./client_tls.ts";
 export { FetchResponse } from "./fetch_response.ts";
 export type { RequestTimings } from "./_client_exchange.ts";
 export type { PoolStats } from "./_client_pool.ts";

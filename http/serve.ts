@@ -32,9 +32,13 @@
  *   for it and calls the callback with the `Conn` and the bytes received after
  *   the request head. The server no longer answers on that connection;
  *   `close()` still closes it, `shutdown()` does not wait for it.
- * - **TLS**: the server runs over any `Listener` (`options.listener`);
- *   `info.encrypted` and `info.tls` come from the connection's `conn.tls`.
- *   Listeners are opened in one place (`_listen.ts`).
+ * - **TLS**: `tls: { cert, key, ... }` serves HTTPS (ALPN `http/1.1`), and
+ *   `tls: "auto"` a development certificate for localhost issued from the
+ *   development CA on disk (made on first use; `server.devCa.rootPath` says
+ *   where its root is, to trust it). The server also runs over any
+ *   `Listener` (`options.listener`). `info.encrypted` and `info.tls` come from
+ *   the connection's `conn.tls`; clients whose handshake failed are reported
+ *   as `tlsClientError`. Listeners are opened in one place (`_listen.ts`).
  *
  * @example Hello world, then a graceful shutdown
  * ```ts
@@ -55,6 +59,7 @@ import {
   type Conn,
   type Listener,
   type NetAddr,
+  NetError,
   type TlsInfo,
   type Transport,
   transport as runtimeTransport,
@@ -64,6 +69,15 @@ import { Socket } from "../net/socket.ts";
 import type { HttpError } from "../protocols/http1/mod.ts";
 import type { Exchange } from "./_exchange.ts";
 import { openListener } from "./_listen.ts";
+import {
+  type DevCaInfo,
+  type ServerTls,
+  serverTls,
+  type ServerTlsOption,
+  setTlsControl,
+  tlsControlOf,
+} from "./_server_tls.ts";
+import type { TlsClientErrorInfo } from "../tls/mod.ts";
 import type { ServerConnection } from "./_server_connection.ts";
 import { notListening, resolveLimits, ServerCore, type ServerFace } from "./_server_core.ts";
 import { sendWebResponse } from "./_web_response.ts";
@@ -125,6 +139,19 @@ export interface ServeOptions extends ServerLimitOptions {
   reusePort?: boolean;
   /** Serve on this open listener (a TLS one, say) instead of opening one. */
   listener?: Listener;
+  /**
+   * Serve HTTPS: a certificate chain and key (PEM) with the TLS server's
+   * options (`sni`, `requestCert`, `ca`, `minVersion` ...; ALPN announces
+   * `http/1.1`), or `"auto"`: a certificate for `localhost`, `127.0.0.1` and
+   * `::1` issued now from the development CA kept on disk (created on first
+   * use; see {@linkcode HttpServer.devCa} for its root). Default: plain HTTP.
+   */
+  tls?: ServerTlsOption;
+  /**
+   * Where `tls: "auto"` keeps the development CA (default: `devCaDirectory(dataDirectory())`
+   * from `wirestack/tls`, which honours `WIRESTACK_DATA_DIR`).
+   */
+  devCaDir?: string;
   /** The adapter to listen with (default: the running runtime's). */
   transport?: Transport;
   /** Shuts the server down gracefully when it aborts. */
@@ -160,6 +187,8 @@ export interface HttpServerEvents {
   clientError: [error: HttpError, socket: ServerSocket];
   /** `listen` failed, or a handler threw. */
   error: [error: unknown];
+  /** A client's TLS handshake failed (garbage, no common version, a refused certificate); the server serves on. */
+  tlsClientError: [error: NetError, client: TlsClientErrorInfo];
   /** An `Upgrade` request, handed over raw when listened for (else the handler gets it). */
   upgrade: [request: Request, socket: Socket, head: Uint8Array];
   /** A `CONNECT` request, handed over raw when listened for (else the handler gets it). */
@@ -241,6 +270,7 @@ export class HttpServer extends Emitter<HttpServerEvents> {
   readonly #onError: ServeOptions["onError"];
   readonly #requested: { hostname: string; port: number } | null;
   #listener: Listener | null = null;
+  #devCa: DevCaInfo | null = null;
   #resolveFinished!: () => void;
 
   /**
@@ -277,15 +307,19 @@ export class HttpServer extends Emitter<HttpServerEvents> {
       rejectFinished = reject;
     });
     const transport = options.transport ?? runtimeTransport;
-    this.listening = openListener(transport, {
-      port,
-      hostname,
-      ...(options.path === undefined ? {} : { path: options.path }),
-      ...(options.reusePort ? { reusePort: true } : {}),
-      ...(options.listener === undefined ? {} : { listener: options.listener }),
-    }).then(
+    this.listening = this.#tls(options).then((tls) =>
+      openListener(transport, {
+        port,
+        hostname,
+        ...(options.path === undefined ? {} : { path: options.path }),
+        ...(options.reusePort ? { reusePort: true } : {}),
+        ...(options.listener === undefined ? {} : { listener: options.listener }),
+        ...(tls === null ? {} : { tls: tls.listen }),
+      })
+    ).then(
       (listener) => {
         this.#listener = listener;
+        tlsControlOf(this)?.attach(listener);
         if (this.#core.stopped) {
           listener.close();
           this.#core.serve(listener);
@@ -311,6 +345,36 @@ export class HttpServer extends Emitter<HttpServerEvents> {
       if (signal.aborted) void this.shutdown();
       else signal.addEventListener("abort", () => void this.shutdown(), { once: true });
     }
+  }
+
+  /** Resolves the `tls` option (a dev certificate for `"auto"`), or `null` for plain HTTP. */
+  async #tls(options: ServeOptions): Promise<ServerTls | null> {
+    if (options.tls === undefined) return null;
+    if (options.listener !== undefined) {
+      throw new NetError("EINVAL", "tls and listener exclude each other: the listener decides");
+    }
+    const reloads = (options.transport ?? runtimeTransport).features.tls.certificateReload;
+    const tls = await serverTls(options.tls, options.devCaDir, reloads, (error, client) => {
+      if (this.listenerCount("tlsClientError") > 0) this.emit("tlsClientError", error, client);
+    });
+    this.#devCa = tls.devCa;
+    setTlsControl(this, tls.control);
+    return tls;
+  }
+
+  /**
+   * The development CA of `tls: "auto"` (where its root is, to trust it), once
+   * the server listens; `null` otherwise.
+   *
+   * @example Print where the root is
+   * ```ts ignore
+   * const server = serve({ tls: "auto", onListen() {
+   *   console.log(`trust ${server.devCa?.rootPath}`);
+   * } }, () => new Response("hello"));
+   * ```
+   */
+  get devCa(): DevCaInfo | null {
+    return this.#devCa;
   }
 
   /** The address the server listens on (known at once for an IP and a fixed port). */

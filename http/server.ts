@@ -41,6 +41,14 @@ import { type AddressInfo, Socket } from "../net/socket.ts";
 import type { HttpError } from "../protocols/http1/mod.ts";
 import type { Exchange } from "./_exchange.ts";
 import { openListener } from "./_listen.ts";
+import {
+  type DevCaInfo,
+  serverTls,
+  type ServerTlsOption,
+  setTlsControl,
+  tlsControlOf,
+} from "./_server_tls.ts";
+import type { TlsClientErrorInfo } from "../tls/mod.ts";
 import type { ServerConnection } from "./_server_connection.ts";
 import { resolveLimits, ServerCore, type ServerFace } from "./_server_core.ts";
 import { IncomingMessage } from "./incoming_message.ts";
@@ -72,6 +80,8 @@ export interface ServerEvents {
   clientError: [error: HttpError, socket: ServerSocket];
   /** A connection was idle past `timeout` with a request in progress (it stays open for the listener). */
   timeout: [socket: ServerSocket];
+  /** A client's TLS handshake failed (garbage, no common version, a refused certificate); the server serves on. */
+  tlsClientError: [error: NetError, client: TlsClientErrorInfo];
 }
 
 /** Options of {@linkcode createServer}. */
@@ -90,6 +100,14 @@ export interface ServerOptions extends ServerLimitOptions {
   timeout?: number;
   /** The adapter to listen with (default: the running runtime's). */
   transport?: Transport;
+  /**
+   * Serve HTTPS: a certificate chain and key with the TLS server's options,
+   * or `"auto"` (a development certificate; see `serve`'s option). `https.createServer`
+   * sets it from its options.
+   */
+  tls?: ServerTlsOption;
+  /** Where `tls: "auto"` keeps the development CA (default: the data directory's `dev-ca`). */
+  devCaDir?: string;
 }
 
 /** Where and how {@linkcode Server.listen} listens. */
@@ -136,6 +154,7 @@ export class Server extends Emitter<ServerEvents> {
   readonly #transport: Transport;
   #limits: ServerLimitOptions;
   #listener: Listener | null = null;
+  #devCa: DevCaInfo | null = null;
   #starting = false;
   #closed = false;
 
@@ -334,18 +353,22 @@ export class Server extends Emitter<ServerEvents> {
     }
     if (onListening !== undefined) this.once("listening", onListening);
     this.#starting = true;
-    openListener(this.#transport, {
-      port,
-      ...(options.host === undefined ? {} : { hostname: options.host }),
-      ...(options.path === undefined ? {} : { path: options.path }),
-      ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
-      ...(options.ipv6Only ? { ipv6Only: true } : {}),
-      ...(options.reusePort ? { reusePort: true } : {}),
-      ...(options.listener === undefined ? {} : { listener: options.listener }),
-    }).then(
+    this.#tls(options.listener !== undefined).then((tls) =>
+      openListener(this.#transport, {
+        port,
+        ...(options.host === undefined ? {} : { hostname: options.host }),
+        ...(options.path === undefined ? {} : { path: options.path }),
+        ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
+        ...(options.ipv6Only ? { ipv6Only: true } : {}),
+        ...(options.reusePort ? { reusePort: true } : {}),
+        ...(options.listener === undefined ? {} : { listener: options.listener }),
+        ...(tls === undefined ? {} : { tls }),
+      })
+    ).then(
       (listener) => {
         this.#starting = false;
         this.#listener = listener;
+        tlsControlOf(this)?.attach(listener);
         this.#core.serve(listener);
         if (this.#closed) return;
         const signal = options.signal;
@@ -366,6 +389,35 @@ export class Server extends Emitter<ServerEvents> {
       },
     );
     return this;
+  }
+
+  /** Resolves the `tls` option into listen options (a dev certificate for `"auto"`). */
+  async #tls(ownListener: boolean) {
+    const option = this.#options.tls;
+    if (option === undefined) return undefined;
+    if (ownListener) {
+      throw new NetError("EINVAL", "tls and listener exclude each other: the listener decides");
+    }
+    const reloads = this.#transport.features.tls.certificateReload;
+    const tls = await serverTls(option, this.#options.devCaDir, reloads, (error, client) => {
+      if (this.listenerCount("tlsClientError") > 0) this.emit("tlsClientError", error, client);
+    });
+    this.#devCa = tls.devCa;
+    setTlsControl(this, tls.control);
+    return tls.listen;
+  }
+
+  /**
+   * The development CA of `tls: "auto"` (where its root is, to trust it),
+   * once the server listens; `null` otherwise.
+   *
+   * @example
+   * ```ts ignore
+   * server.on("listening", () => console.log(`trust ${server.devCa?.rootPath}`));
+   * ```
+   */
+  get devCa(): DevCaInfo | null {
+    return this.#devCa;
   }
 
   /**

@@ -2,10 +2,19 @@
 // Node's aliases, and the rule that verification is turned off by one loudly
 // named option only.
 
-import { NetError, type TlsClientOptions } from "../adapters/mod.ts";
+import {
+  type ListenTlsOptions,
+  NetError,
+  type TlsCertifiedKey,
+  type TlsClientOptions,
+} from "../adapters/mod.ts";
 import { type CertificateInput, certificateToPem } from "../crypto/mod.ts";
 import { isIP } from "../net/mod.ts";
-import type { TlsClientSecureOptions, TlsCommonSecureOptions } from "./options.ts";
+import type {
+  TlsClientSecureOptions,
+  TlsCommonSecureOptions,
+  TlsServerSecureOptions,
+} from "./options.ts";
 
 /** Trust anchors as the adapters want them: PEM strings (bundles allowed). */
 export function pemList(
@@ -68,5 +77,34 @@ export function adapterClientOptions(
       : { handshakeTimeout: options.handshakeTimeout }),
     ...(verifyOff ? { verify: "none" as const } : {}),
     ...(signal === undefined ? {} : { signal }),
+  };
+}
+
+/** The TLS part of the adapter's listen options (no address, no SNI callback). */
+export type AdapterServerTls = Omit<
+  ListenTlsOptions,
+  "port" | "hostname" | "reusePort" | "ipv6Only" | "backlog"
+>;
+
+/** The adapter's TLS server options for `options`, serving `certified` by default. */
+export function adapterServerOptions(
+  options: TlsServerSecureOptions,
+  certified: TlsCertifiedKey,
+): AdapterServerTls {
+  const alpn = alpnOf(options);
+  const ca = pemList(options.ca);
+  return {
+    ...certified,
+    ...(alpn === undefined ? {} : { alpnProtocols: alpn }),
+    ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
+    ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
+    ...(options.handshakeTimeout === undefined
+      ? {}
+      : { handshakeTimeout: options.handshakeTimeout }),
+    ...(options.requestCert ? { requestCert: true } : {}),
+    ...(options.rejectUnauthorized === undefined
+      ? {}
+      : { rejectUnauthorized: options.rejectUnauthorized }),
+    ...(ca === undefined ? {} : { ca }),
   };
 }

@@ -18,7 +18,7 @@ import {
 import { Server as NetServer, type ServerEvents, type ServerOptions } from "../net/mod.ts";
 import type { TlsServerSecureOptions } from "./options.ts";
 import { SniTable } from "./_sni.ts";
-import { alpnOf, pemList } from "./_secure_options.ts";
+import { adapterServerOptions } from "./_secure_options.ts";
 import { TLSSocket } from "./tls_socket.ts";
 
 /** Where a failed handshake came from. */
@@ -168,26 +168,14 @@ export class Server extends NetServer<TlsServerEvents> {
         }),
       );
     }
-    const tls = this.#tlsOptions;
-    const alpn = alpnOf(tls);
-    const ca = pemList(tls.ca);
     const sni = this.#sni;
     return this.transport.listenTls({
       ...options,
-      ...this.#certified,
+      ...adapterServerOptions(this.#tlsOptions, this.#certified),
       // Where certificates cannot change while listening, an empty table needs no callback.
       ...(sni.size === 0 && !this.transport.features.tls.certificateReload
         ? {}
         : { sni: (servername: string) => sni.size === 0 ? undefined : sni.lookup(servername) }),
-      ...(alpn === undefined ? {} : { alpnProtocols: alpn }),
-      ...(tls.minVersion === undefined ? {} : { minVersion: tls.minVersion }),
-      ...(tls.maxVersion === undefined ? {} : { maxVersion: tls.maxVersion }),
-      ...(tls.handshakeTimeout === undefined ? {} : { handshakeTimeout: tls.handshakeTimeout }),
-      ...(tls.requestCert ? { requestCert: true } : {}),
-      ...(tls.rejectUnauthorized === undefined
-        ? {}
-        : { rejectUnauthorized: tls.rejectUnauthorized }),
-      ...(ca === undefined ? {} : { ca }),
       onHandshakeError: (error, remote) => {
         this.emit(
           "tlsClientError",

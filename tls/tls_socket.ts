@@ -16,9 +16,8 @@ import {
   type SocketOptions,
 } from "../net/mod.ts";
 import type { TlsClientSecureOptions } from "./options.ts";
-import type { PeerCheck, PeerInfo } from "./peer_checks.ts";
-import { peerCheckError } from "./_peer_errors.ts";
-import { adapterClientOptions, checkClientOptions, servernameFor } from "./_secure_options.ts";
+import { adapterClientOptions, checkClientOptions } from "./_secure_options.ts";
+import { checkPeerConn, notHere, unsupportedClientOption } from "./_client_checks.ts";
 
 /** The events of a {@linkcode TLSSocket}: the `net` socket's, and `secureConnect`. */
 export interface TLSSocketEvents extends SocketEvents {
@@ -226,58 +225,19 @@ export class TLSSocket extends Socket<TLSSocketEvents> {
 
   /** What this socket's options ask and its runtime cannot do, found before connecting. */
   #unsupported(): NetError | undefined {
-    const options = this.#options;
-    const transport = this.transport;
-    const features = transport.features.tls;
-    if (
-      (options.checkPeer !== undefined || options.verifyPeer !== undefined) &&
-      !features.peerCertificates
-    ) {
-      return notHere(transport.name, "report the peer's certificates (checkPeer, verifyPeer)");
-    }
-    if (
-      (options.verifyPeer !== undefined || options.dangerouslyDisableVerification === true) &&
-      !features.disableVerification
-    ) {
-      return notHere(
-        transport.name,
-        "turn its own certificate verification off (verifyPeer, dangerouslyDisableVerification)",
-      );
-    }
-    const versions = (options.minVersion ?? "TLSv1.2") !== "TLSv1.2" ||
-      (options.maxVersion ?? "TLSv1.3") !== "TLSv1.3";
-    if (versions && !features.versionLimits) {
-      return notHere(transport.name, "limit the TLS versions (minVersion, maxVersion)");
-    }
-    return undefined;
+    return unsupportedClientOption(this.#options, this.transport);
   }
 
   /** Runs `verifyPeer` and `checkPeer` on a finished handshake; closes the connection if refused. */
   async #checkPeer(conn: Conn, host: string, signal: AbortSignal): Promise<Conn> {
-    const { verifyPeer, checkPeer } = this.#options;
-    if (verifyPeer === undefined && checkPeer === undefined) return conn;
-    const info = conn.tls as TlsInfo;
-    const servername = servernameFor(this.#options, host);
-    const peer: PeerInfo = {
-      certificates: (info.peerCertificates ?? []).map((bytes) => parseCertificate(bytes)),
-      host: servername ?? host,
-      ...(servername === undefined ? {} : { servername }),
-      alpnProtocol: info.alpnProtocol,
-      ...(info.protocol === undefined ? {} : { protocol: info.protocol }),
-    };
-    try {
-      await runCheck(verifyPeer, peer);
-      await runCheck(checkPeer, peer);
-    } catch (error) {
-      conn.close();
-      throw peerCheckError(error, host);
-    }
+    const certificates = await checkPeerConn(conn, this.#options, host);
+    if (certificates === null) return conn;
     if (signal.aborted) {
       conn.close();
       throw signal.reason instanceof Error ? signal.reason : new NetError("ERR_ABORTED", "aborted");
     }
-    this.#peer = [...peer.certificates];
-    if (verifyPeer !== undefined) this.#verifiedByCheck = true;
+    this.#peer = certificates;
+    if (this.#options.verifyPeer !== undefined) this.#verifiedByCheck = true;
     return conn;
   }
 
@@ -316,17 +276,4 @@ export class TLSSocket extends Socket<TLSSocketEvents> {
         });
     }, host);
   }
-}
-
-async function runCheck(check: PeerCheck | undefined, peer: PeerInfo): Promise<void> {
-  if (check !== undefined) await check(peer);
-}
-
-function notHere(runtime: string, what: string): NetError {
-  return new NetError(
-    "ENOTSUP",
-    `${runtime === "deno" ? "Deno's native TLS" : "this runtime's TLS"} cannot ${what}` +
-      (runtime === "deno" ? "; under Deno, transport: nodeTransport (Deno's node:tls) can" : ""),
-    { syscall: "connect" },
-  );
 }

@@ -11,6 +11,14 @@
  *   server writes from one reused 64 KiB buffer, the client counts `data`
  *   events, or (wirestack) reads with `onread` into one buffer as raw Deno
  *   does (raw Node keeps `data`: `tls.connect` has no `onread`).
+ * - https: requests per second and server CPU per request over HTTPS, wrk
+ *   (one thread, 20 connections; not verifying) against wirestack's
+ *   `serve({ tls })` and the runtime's own HTTPS server (`node:https` under
+ *   Node, `Deno.serve` with `cert`/`key` under Deno), both answering "hello"
+ *   from a web-style handler: keep-alive (handshakes amortized), and
+ *   `Connection: close` (a full handshake per request). The server runs alone
+ *   in the worker process, so its CPU time is the server's; wrk is another
+ *   process. Skipped when wrk is not installed.
  *
  * The certificate is an ECDSA P-256 leaf from a development CA made with
  * `crypto/`, for 127.0.0.1 (clients connect to the address and verify it).
@@ -20,17 +28,19 @@
  * the medians of the rounds are printed with their ratios (wirestack / raw
  * for rates, raw / wirestack for CPU per operation: above 1, wirestack is ahead).
  *
- * Run: `node_modules/.bin/deno run -A scripts/bench/tls.ts [--quick] [--rounds N] [--only handshakes|bulk]`
+ * Run: `node_modules/.bin/deno run -A scripts/bench/tls.ts [--quick] [--rounds N] [--only handshakes|bulk|https]`
  * (Deno, from source) or `npm run build && node npm/esm/scripts/bench/tls.js` (Node, from the build).
  *
  * @module
  */
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import * as nodeHttps from "node:https";
 import process from "node:process";
 import * as nodeTls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { createDevCa, issueDevCertificate } from "../../crypto/mod.ts";
+import { serve } from "../../http/mod.ts";
 import { connect, createServer } from "../../tls/mod.ts";
 
 // ---- the Deno API used by the raw Deno variant (typed here for the tsc build) ----
@@ -53,6 +63,16 @@ interface DenoLike {
   connectTls(
     options: { port: number; hostname: string; caCerts: string[] },
   ): Promise<DenoTlsConnLike>;
+  serve(
+    options: {
+      port: number;
+      hostname: string;
+      cert: string;
+      key: string;
+      onListen(addr: { port: number }): void;
+    },
+    handler: (request: Request) => Response,
+  ): { shutdown(): Promise<void> };
   args: string[];
 }
 const deno = (globalThis as { Deno?: DenoLike }).Deno;
@@ -288,6 +308,84 @@ async function runBulk(variant: Variant, consumer: "data" | "onread", megabytes:
   return { rate: megabytes / seconds, cpuPerOp: cpuPerMB };
 }
 
+// ---- https -----------------------------------------------------------------------
+
+function hasWrk(): boolean {
+  try {
+    return spawnSync("wrk", ["--version"]).error === undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts an HTTPS server answering "hello": wirestack's serve, or the runtime's own. */
+async function httpsServer(variant: Variant, pki: Pki): Promise<[number, () => Promise<void>]> {
+  const handler = () => new Response("hello");
+  if (variant === "wirestack") {
+    const server = serve(
+      { port: 0, hostname: HOST, tls: { cert: pki.cert, key: pki.key } },
+      handler,
+    );
+    const { port } = await server.listening;
+    return [port, () => server.close()];
+  }
+  if (deno !== undefined) {
+    let server: { shutdown(): Promise<void> } | undefined;
+    const port = await new Promise<number>((resolve) => {
+      server = deno.serve({
+        port: 0,
+        hostname: HOST,
+        cert: pki.cert,
+        key: pki.key,
+        onListen: (addr) => resolve(addr.port),
+      }, handler);
+    });
+    return [port, () => server!.shutdown()];
+  }
+  const body = new TextEncoder().encode("hello");
+  const server = nodeHttps.createServer({ cert: pki.cert, key: pki.key }, (_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain;charset=UTF-8" });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const port = (server.address() as { port: number }).port;
+  return [port, () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    })];
+}
+
+function wrk(port: number, seconds: number, close: boolean): Promise<number> {
+  const args = ["-t1", "-c20", `-d${seconds}s`];
+  if (close) args.push("-H", "Connection: close");
+  args.push(`https://${HOST}:${port}/`);
+  return new Promise((resolve, reject) => {
+    const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "inherit"] });
+    let text = "";
+    child.stdout?.on("data", (chunk: Uint8Array) => (text += new TextDecoder().decode(chunk)));
+    child.on("close", () => {
+      const match = /(\d+) requests in/.exec(text);
+      if (match === null) reject(new Error(`wrk said: ${text}`));
+      else resolve(Number(match[1]));
+    });
+  });
+}
+
+async function runHttps(variant: Variant, seconds: number, close: boolean) {
+  const pki = await makePki();
+  const [port, stop] = await httpsServer(variant, pki);
+  await wrk(port, 1, close); // warm-up
+  gc();
+  const cpu = cpuMicros();
+  const started = performance.now();
+  const requests = await wrk(port, seconds, close);
+  const elapsed = (performance.now() - started) / 1000;
+  const cpuPerOp = (cpuMicros() - cpu) / requests;
+  await stop();
+  return { rate: requests / elapsed, cpuPerOp };
+}
+
 // ---- the parent: rounds, children, medians ------------------------------------------
 
 const self = fileURLToPath(import.meta.url);
@@ -328,6 +426,8 @@ async function worker(args: string[]): Promise<void> {
   const [kind, variant, size, consumer] = args;
   const result = kind === "handshakes"
     ? await runHandshakes(variant as Variant, Number(size))
+    : kind === "https"
+    ? await runHttps(variant as Variant, Number(size), consumer === "close")
     : await runBulk(variant as Variant, consumer as "data" | "onread", Number(size));
   console.log(JSON.stringify(result));
   process.exit(0);
@@ -360,7 +460,28 @@ async function main(): Promise<void> {
       args: ["bulk", quick ? "64" : "256", "onread"],
     },
   ];
-  const native = runtime === "deno" ? "Deno.listenTls/connectTls" : "node:tls";
+  const seconds = quick ? "2" : "5";
+  if (hasWrk()) {
+    cases.push(
+      {
+        name: "https keep-alive",
+        unit: "requests/s",
+        cpuUnit: "us server CPU per request",
+        args: ["https", seconds, "keep-alive"],
+      },
+      {
+        name: "https, handshake each",
+        unit: "requests/s",
+        cpuUnit: "us server CPU per request",
+        args: ["https", seconds, "close"],
+      },
+    );
+  } else {
+    console.log("https: skipped (wrk is not installed)");
+  }
+  const native = runtime === "deno"
+    ? "Deno.listenTls/connectTls, Deno.serve"
+    : "node:tls, node:https";
   console.log(
     `tls on ${runtime}: wirestack against ${native} (${rounds} round${
       rounds > 1 ? "s" : ""
