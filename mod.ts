@@ -39,3 +39,4 @@ export * as tls from "./tls/mod.ts";
 export * as http1 from "./protocols/http1/mod.ts";
 /** The WebSocket core (sans-I/O). */
 export * as websocket from "./protocols/websocket/mod.ts";
+export * as ws from "./ws/mod.ts";

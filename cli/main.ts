@@ -17,9 +17,10 @@ import { type Command, UsageError } from "./_command.ts";
 import { demo } from "./commands/demo.ts";
 import { cert } from "./commands/cert.ts";
 import { proxy } from "./commands/proxy.ts";
+import { ws } from "./commands/ws.ts";
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demo, cert, proxy];
+const COMMANDS: Command[] = [demo, cert, proxy, ws];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

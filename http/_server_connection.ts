@@ -15,7 +15,7 @@
 // connection's deadline (headers, request, keep-alive, linger) and its idle
 // time against a clock it refreshes on every tick.
 
-import type { Conn, ConnHandler, NetError } from "../adapters/mod.ts";
+import { type Conn, type ConnHandler, NetError } from "../adapters/mod.ts";
 import {
   checkHost,
   Connection,
@@ -814,6 +814,10 @@ export class ServerConnection implements ConnHandler {
     this.phase = CLOSED;
     this.deadline = 0;
     this.conn.close();
+    // A taken-over connection's owner hears of it (else its timers would run on).
+    this.#handover?.deliverError(
+      new NetError("ECONNABORTED", "the server closed the connection", { syscall: "close" }),
+    );
     const exchange = this.exchange;
     this.exchange = null;
     if (exchange !== null) exchange.abort(error ?? clientGone("the connection was closed"));

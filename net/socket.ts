@@ -412,9 +412,15 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
    *
    * @param options where to connect, and how
    * @param signal aborts the attempt
+   * @param read `direct: false` keeps the runtime from reading into the
+   *   `onread` buffer (a TLS layer reads the TCP connection, not the user)
    * @returns the connection
    */
-  protected openConn(options: SocketConnectOptions, signal: AbortSignal): Promise<Conn> {
+  protected openConn(
+    options: SocketConnectOptions,
+    signal: AbortSignal,
+    read: { direct: boolean } = { direct: true },
+  ): Promise<Conn> {
     const transport = this.#transport;
     if (options.path !== undefined) return transport.connectUnix({ path: options.path, signal });
     const port = options.port;
@@ -436,7 +442,7 @@ export class Socket<E extends SocketEvents & EventMap<E> = SocketEvents> extends
           hostname: address,
           port,
           signal: attemptSignal,
-          ...(this.#onread === null ? {} : { readBuffer: this.#onread.buffer }),
+          ...(this.#onread === null || !read.direct ? {} : { readBuffer: this.#onread.buffer }),
         }),
       attemptDelay: options.autoSelectFamily === false
         ? Infinity

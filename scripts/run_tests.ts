@@ -7,6 +7,8 @@
  * 3. `npm run build` (the npm package)
  * 4. `npm run test:node` (the built tests on Node)
  * 5. `npm run test:pack` (the tarball, installed and imported on both runtimes)
+ * 6. `npm run bench -- --quick` (every benchmark briefly on both runtimes, so that
+ *    none can rot; fails only when one cannot run, never on its figures)
  *
  * Run: `npm test` (or `deno run -A scripts/run_tests.ts`).
  *
@@ -15,12 +17,14 @@
 
 import { spawn } from "node:child_process";
 
-const STEPS = ["lint", "test:deno", "build", "test:node", "test:pack"] as const;
+const STEPS = ["lint", "test:deno", "build", "test:node", "test:pack", "bench -- --quick"] as const;
 
-/** Runs `npm run <step>`, echoing its output, and returns that output. */
+/** Runs `npm run <step>` (arguments after `--`), echoing its output, and returns that output. */
 function runStep(step: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", step], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["run", "--silent", ...step.split(" ")], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Uint8Array) => {
       process.stdout.write(chunk);
@@ -56,6 +60,10 @@ async function main(): Promise<void> {
       summary.push(
         `node --test: pass ${count("pass")} | fail ${count("fail")} | tests ${count("tests")}`,
       );
+    }
+    if (step.startsWith("bench")) {
+      const line = plain(output).match(/^bench: (\d+ of \d+ runs ok.*?) \(\d+ s\)/m)?.[1];
+      summary.push(`bench --quick: ${line ?? "no summary line"}`);
     }
     if (code !== 0) {
       console.error(`\nnpm test: step "${step}" failed (exit ${code})`);

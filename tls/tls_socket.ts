@@ -213,7 +213,7 @@ export class TLSSocket extends Socket<TLSSocketEvents> {
       return transport.connectTls({ ...adapterOptions, hostname: host, port })
         .then((conn) => this.#checkPeer(conn, host, signal));
     }
-    return super.openConn(options, signal)
+    return super.openConn(options, signal, { direct: false })
       .then((tcp) =>
         transport.startTls(tcp, adapterOptions).catch((error: unknown) => {
           tcp.close();

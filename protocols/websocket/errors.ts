@@ -60,7 +60,12 @@ export type WebSocketErrorCode =
   // Peer sent too much (close 1009)
   | "ERR_MESSAGE_TOO_BIG"
   // Our own failure (close 1011)
-  | "ERR_INTERNAL";
+  | "ERR_INTERNAL"
+  // Raised by the I/O layer (ws/) about a live connection
+  | "ERR_HEARTBEAT_TIMEOUT"
+  | "ERR_CLOSE_TIMEOUT"
+  | "ERR_SLOW_CONSUMER"
+  | "ERR_CONNECTION_CLOSED";
 
 /** What a {@linkcode WebSocketError} may carry besides its code and message. */
 export interface WebSocketErrorOptions {

@@ -31,6 +31,7 @@ import * as nodeNet from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Agent, fetch as wsFetch, request as wsRequest } from "../../http/mod.ts";
+import { report } from "./_report.ts";
 
 interface DenoConnLike {
   read(p: Uint8Array): Promise<number | null>;
@@ -255,7 +256,7 @@ async function main(): Promise<void> {
   const rounds = roundsArg >= 0 ? Number(argv[roundsArg + 1]) : quick ? 1 : 5;
   const only = argv.indexOf("--only");
   const filter = only >= 0 ? argv[only + 1] : null;
-  const count = quick ? 2000 : 10000;
+  const count = quick ? 500 : 10000;
   const server = await startServer();
   const url = `http://${HOST}:${server.port}/`;
   let list = await clients(url);
@@ -309,6 +310,30 @@ async function main(): Promise<void> {
         }x, / wirestack fetch ${(cpu / fetchCpu).toFixed(2)}x`,
       );
     }
+    const cpus = (name: string) => (samples.get(`${mode}|${name}`) ?? []).map((s) => s.cpu);
+    const peersOf = (names: string[]) =>
+      Object.fromEntries(
+        names.filter((name) => samples.has(`${mode}|${name}`)).map((name) => [name, cpus(name)]),
+      );
+    report("http_client", {
+      figure: `request, ${mode}`,
+      unit: "us CPU/request",
+      higherIsBetter: false,
+      wirestack: cpus("wirestack request"),
+      peers: peersOf(["undici request", "node:http request"]),
+      goal: { peer: "undici request", ratio: 1 },
+    });
+    const runtimeFetch = `${runtime} fetch`;
+    report("http_client", {
+      figure: `fetch, ${mode}`,
+      unit: "us CPU/request",
+      higherIsBetter: false,
+      wirestack: cpus("wirestack fetch"),
+      peers: peersOf(["undici fetch", runtimeFetch]),
+      goal: runtime === "node"
+        ? { peer: "undici fetch", ratio: 2 }
+        : { peer: runtimeFetch, ratio: 1.5 },
+    });
   }
   for (const client of list) await client.close();
   server.stop();

@@ -28,6 +28,7 @@ import * as nodeNet from "node:net";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { jsonRequested, type Measured, report, runtimeName } from "./_report.ts";
 
 const args = process.argv.slice(2).length > 0
   ? process.argv.slice(2)
@@ -37,10 +38,16 @@ const option = (name: string, fallback: number): number => {
   const at = args.indexOf(name);
   return at >= 0 ? Number(args[at + 1]) : fallback;
 };
-const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+// With --json (run.ts runs every benchmark on each runtime) the variants of the
+// runtime this process runs on, unless --only says otherwise.
+const only = args.includes("--only")
+  ? args[args.indexOf("--only") + 1]
+  : jsonRequested(args)
+  ? runtimeName().split(" ")[0]
+  : undefined;
 const rounds = option("--rounds", quick ? 1 : 3);
 const seconds = option("--seconds", quick ? 1 : 4);
-const idleCount = option("--idle", quick ? 500 : 5000);
+const idleCount = option("--idle", quick ? 100 : 5000);
 
 /** The repository root: the nearest directory up with a deno.json. */
 function findRoot(): string {
@@ -153,17 +160,24 @@ function wrk(
 interface Sample {
   rps: number;
   cpu: number; // microseconds of server CPU per request
+  peakRss: number; // the server's peak resident set (VmHWM), bytes
+}
+
+/** The peak resident set size of a process so far (Linux /proc), in bytes. */
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
 async function measure(variant: Variant, path: string): Promise<Sample> {
   const child = await start(variant);
   try {
-    await wrk(child.port, path, 1); // warm-up: JIT, buffers
+    if (!quick) await wrk(child.port, path, 1); // warm-up: JIT, buffers
     const pid = child.process.pid as number;
     const before = cpuSeconds(pid);
     const { requests, rps } = await wrk(child.port, path, seconds);
     const cpu = (cpuSeconds(pid) - before) * 1e6 / requests;
-    return { rps, cpu };
+    return { rps, cpu, peakRss: peakRss(pid) };
   } finally {
     await stop(child);
   }
@@ -234,6 +248,7 @@ async function main(): Promise<void> {
       const sample = {
         rps: median(samples.map((s) => s.rps)),
         cpu: median(samples.map((s) => s.cpu)),
+        peakRss: median(samples.map((s) => s.peakRss)),
       };
       table.set(`${variant.runtime} ${variant.name}`, sample);
       console.log(
@@ -258,9 +273,11 @@ async function main(): Promise<void> {
     ratio("node node-net", "node node-http", "raw node:net / node:http (ceiling)");
     ratio("deno wirestack-serve", "deno deno-serve", "serve on Deno / Deno.serve (goal 0.9x)");
     ratio("deno deno-raw", "deno deno-serve", "raw Deno / Deno.serve");
+    reportLoad(size, variants, results);
   }
   if (args.includes("--no-idle")) return;
   console.log(`\nidle keep-alive connections: ${idleCount}, one request each`);
+  const idle = new Map<string, Array<{ rss: number; heap: number }>>();
   for (
     const variant of variants.filter((v) =>
       ["wirestack-create", "wirestack-serve", "node-http", "deno-serve"].includes(v.name)
@@ -275,6 +292,88 @@ async function main(): Promise<void> {
         `${fmt(median(samples.map((s) => s.rss)) / 1024)} KiB RSS, ` +
         `${fmt(median(samples.map((s) => s.heap)) / 1024)} KiB JS per connection`,
     );
+    idle.set(`${variant.runtime} ${variant.name}`, samples);
+  }
+  reportIdle(idle);
+}
+
+// ---- --json figures (see _report.ts) -------------------------------------------------
+
+/** How reports name each variant. */
+const PEER_NAMES: Record<string, string> = {
+  "node node-http": "node:http",
+  "node hono": "@hono/node-server",
+  "node node-net": "raw node:net",
+  "deno deno-serve": "Deno.serve",
+  "deno deno-raw": "raw Deno.listen",
+};
+
+/** wirestack's faces, each with its peers and goal (issue 6), by runtime. */
+const FACES: Array<{ face: string; key: string; peers: string[]; goal?: [string, number] }> = [
+  {
+    face: "createServer",
+    key: "node wirestack-create",
+    peers: ["node node-http", "node node-net"],
+    goal: ["node:http", 1.3],
+  },
+  {
+    face: "serve",
+    key: "node wirestack-serve",
+    peers: ["node hono", "node node-http", "node node-net"],
+    goal: ["@hono/node-server", 1.2],
+  },
+  {
+    face: "serve",
+    key: "deno wirestack-serve",
+    peers: ["deno deno-serve", "deno deno-raw"],
+    goal: ["Deno.serve", 0.9],
+  },
+  { face: "createServer", key: "deno wirestack-create", peers: ["deno deno-serve"] },
+];
+
+function reportLoad(size: string, variants: Variant[], results: Map<string, Sample[]>): void {
+  const ran = new Set(variants.map((v) => `${v.runtime} ${v.name}`));
+  const of = (key: string, pick: (s: Sample) => number) =>
+    (results.get(`${size} ${key}`) ?? []).map(pick);
+  for (const { face, key, peers, goal } of FACES) {
+    if (!ran.has(key)) continue;
+    const present = peers.filter((peer) => ran.has(peer));
+    const figure = (
+      what: string,
+      unit: string,
+      higherIsBetter: boolean,
+      pick: (s: Sample) => number,
+      withGoal: boolean,
+    ): Measured => ({
+      figure: `${face}, ${size} ${what}`.trim(),
+      unit,
+      higherIsBetter,
+      wirestack: of(key, pick),
+      peers: Object.fromEntries(present.map((peer) => [PEER_NAMES[peer], of(peer, pick)])),
+      goal: withGoal && goal !== undefined ? { peer: goal[0], ratio: goal[1] } : null,
+    });
+    report("http_server", figure("", "us CPU/request", false, (s) => s.cpu, true));
+    report("http_server", figure("(rate)", "req/s", true, (s) => s.rps, false));
+    report("http_server", figure("(peak RSS)", "MiB", false, (s) => s.peakRss / 2 ** 20, false));
+  }
+}
+
+function reportIdle(idle: Map<string, Array<{ rss: number; heap: number }>>): void {
+  for (const { face, key } of FACES) {
+    const peer = key.startsWith("node") ? "node node-http" : "deno deno-serve";
+    const ours = idle.get(key);
+    const theirs = idle.get(peer);
+    if (ours === undefined || theirs === undefined) continue;
+    for (const [kind, pick] of [["RSS", "rss"], ["JS heap", "heap"]] as const) {
+      report("http_server", {
+        figure: `idle keep-alive connection, ${face}, ${kind}`,
+        unit: "B/conn",
+        higherIsBetter: false,
+        wirestack: ours.map((s) => s[pick]),
+        peers: { [PEER_NAMES[peer]]: theirs.map((s) => s[pick]) },
+        goal: { peer: PEER_NAMES[peer], overAtMost: 0 },
+      });
+    }
   }
 }
 

@@ -30,6 +30,7 @@ import * as nodeNet from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { connect, createServer } from "../../net/mod.ts";
+import { report } from "./_report.ts";
 
 // ---- the Deno API used by the raw Deno variant (typed here for the tsc build) ----
 
@@ -52,8 +53,10 @@ const deno = (globalThis as { Deno?: DenoLike }).Deno;
 const runtime = deno === undefined ? "node" : "deno";
 
 type Variant = "raw" | "wirestack";
+/** The name the raw variant goes by in reports. */
+const RAW = deno === undefined ? "node:net" : "Deno.connect";
 const MESSAGE = 64;
-const WARM_UP_MB = 32;
+const WARM_UP_MB = process.argv.includes("--quick") ? 8 : 32;
 const HOST = "127.0.0.1";
 
 function cpuMicros(): number {
@@ -461,25 +464,25 @@ async function main(): Promise<void> {
       name: "echo, 1 connection",
       unit: "round trips/s",
       cpuUnit: "us CPU per round trip",
-      args: ["echo", "1", quick ? "5000" : "40000"],
+      args: ["echo", "1", quick ? "2000" : "40000"],
     },
     {
       name: "echo, 50 connections",
       unit: "round trips/s",
       cpuUnit: "us CPU per round trip",
-      args: ["echo", "50", quick ? "20000" : "200000"],
+      args: ["echo", "50", quick ? "5000" : "200000"],
     },
     {
-      name: `bulk ${quick ? 64 : 256} MB, data`,
+      name: `bulk ${quick ? 16 : 256} MB, data`,
       unit: "MB/s",
       cpuUnit: "us CPU per MB",
-      args: ["bulk", "data", quick ? "64" : "256"],
+      args: ["bulk", "data", quick ? "16" : "256"],
     },
     {
-      name: `bulk ${quick ? 64 : 256} MB, onread`,
+      name: `bulk ${quick ? 16 : 256} MB, onread`,
       unit: "MB/s",
       cpuUnit: "us CPU per MB",
-      args: ["bulk", "onread", quick ? "64" : "256"],
+      args: ["bulk", "onread", quick ? "16" : "256"],
     },
   ];
   const only = flag("--only");
@@ -512,9 +515,26 @@ async function main(): Promise<void> {
         ` | wirestack ${fmt(ws.rate)}, ${fmt(ws.cpu)}` +
         ` | rate ${(ws.rate / raw.rate).toFixed(2)}x, CPU ${(raw.cpu / ws.cpu).toFixed(2)}x`,
     );
+    const figure = benchCase.name.replace(/ \d+ MB/, "");
+    const cpuUnit = benchCase.cpuUnit.replace(" CPU per ", " CPU/").replace("round trip", "rt");
+    report("tcp_echo", {
+      figure: `${figure} (CPU)`,
+      unit: cpuUnit,
+      higherIsBetter: false,
+      wirestack: results.wirestack.map((r) => r.cpuPerOp),
+      peers: { [RAW]: results.raw.map((r) => r.cpuPerOp) },
+      goal: { peer: RAW, ratio: 0.9 },
+    });
+    report("tcp_echo", {
+      figure: `${figure} (rate)`,
+      unit: benchCase.unit,
+      higherIsBetter: true,
+      wirestack: results.wirestack.map((r) => r.rate),
+      peers: { [RAW]: results.raw.map((r) => r.rate) },
+    });
   }
   if (only !== undefined && !"idle".includes(only)) return;
-  const count = quick ? 1000 : 5000;
+  const count = quick ? 200 : 5000;
   const idle: Record<Variant, Array<Record<string, number>>> = { raw: [], wirestack: [] };
   for (let round = 0; round < Math.min(rounds, 3); round++) {
     for (const variant of ["raw", "wirestack"] as const) {
@@ -530,6 +550,16 @@ async function main(): Promise<void> {
       ` | wirestack ${fmt(wsRss)} B RSS, ${fmt(wsHeap)} B JS` +
       ` | overhead ${fmt(wsRss - rawRss)} B RSS, ${fmt(wsHeap - rawHeap)} B JS per connection`,
   );
+  for (const [kind, key] of [["RSS", "rss"], ["JS heap", "heap"]] as const) {
+    report("tcp_echo", {
+      figure: `idle connection, ${kind}`,
+      unit: "B/conn",
+      higherIsBetter: false,
+      wirestack: idle.wirestack.map((r) => r[key]),
+      peers: { [RAW]: idle.raw.map((r) => r[key]) },
+      goal: { peer: RAW, overAtMost: 2048 },
+    });
+  }
 }
 
 function fmt(value: number): string {

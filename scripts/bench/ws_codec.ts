@@ -18,6 +18,7 @@
 import { createRequire } from "node:module";
 import process from "node:process";
 import { mask, WebSocketConnection } from "../../protocols/websocket/mod.ts";
+import { median, report } from "./_report.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -54,8 +55,8 @@ function cpuMicros(): number {
   return usage.user + usage.system;
 }
 
-/** Median CPU microseconds per operation of `run(count)`. */
-function measure(count: number, run: (count: number) => void): number {
+/** CPU microseconds per operation of `run(count)`, one sample per round. */
+function measure(count: number, run: (count: number) => void): number[] {
   run(Math.max(1, count >> 3)); // warm up
   const samples: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -63,8 +64,7 @@ function measure(count: number, run: (count: number) => void): number {
     run(count);
     samples.push((cpuMicros() - start) / count);
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  return samples;
 }
 
 function payload(size: number): Uint8Array {
@@ -81,8 +81,8 @@ function concatFrames(frames: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const rows: Array<[string, number, number]> = [];
-function row(name: string, ours: number, theirs: number): void {
+const rows: Array<[string, number[], number[]]> = [];
+function row(name: string, ours: number[], theirs: number[]): void {
   rows.push([name, ours, theirs]);
 }
 
@@ -152,14 +152,14 @@ for (const size of [64, 65536]) {
           for (let e = connection.nextEvent(); e !== null; e = connection.nextEvent()) received++;
         }
       }
-    }) / perStream;
+    }).map((sample) => sample / perStream);
     const theirs = measure(streams, (n) => {
       for (let s = 0; s < n; s++) {
         const receiver = new ws.Receiver({ isServer: role === "server", binaryType: "nodebuffer" });
         receiver.on("message", () => received++);
         for (const chunk of wsReads) receiver.write(chunk);
       }
-    }) / perStream;
+    }).map((sample) => sample / perStream);
     if (received === 0) throw new Error("nothing decoded");
     row(`decode ${role} ${label}`, ours, theirs);
   }
@@ -172,8 +172,19 @@ console.log(
 );
 console.log("| operation | wirestack | ws | ws / wirestack |");
 console.log("| --- | ---: | ---: | ---: |");
-for (const [name, ours, theirs] of rows) {
+for (const [name, oursSamples, theirsSamples] of rows) {
+  const ours = median(oursSamples);
+  const theirs = median(theirsSamples);
   console.log(
     `| ${name} | ${ours.toFixed(3)} | ${theirs.toFixed(3)} | ${(theirs / ours).toFixed(2)}x |`,
   );
+}
+for (const [name, ours, theirs] of rows) {
+  report("ws_codec", {
+    figure: name,
+    unit: "us CPU/message",
+    higherIsBetter: false,
+    wirestack: ours,
+    peers: { ws: theirs },
+  });
 }

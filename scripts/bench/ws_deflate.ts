@@ -15,6 +15,7 @@
 import process from "node:process";
 import zlib from "node:zlib";
 import { createDeflateProvider } from "../../ws/deflate.ts";
+import { report } from "./_report.ts";
 
 const quick = process.argv.includes("--quick");
 const runtime = "Deno" in globalThis ? "deno" : "node";
@@ -121,7 +122,13 @@ async function measure(make: () => Codec, size: number, count: number) {
     ratio = compressed.reduce((n, c) => n + c.length, 0) / (count * size);
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
-  return { compress: median(compressTimes), inflate: median(inflateTimes), ratio };
+  return {
+    compress: median([...compressTimes]),
+    inflate: median([...inflateTimes]),
+    ratio,
+    compressTimes,
+    inflateTimes,
+  };
 }
 
 const candidates: Array<[string, () => Codec]> = [
@@ -140,12 +147,26 @@ console.log("| candidate | size | compress | inflate | compressed size |");
 console.log("| --- | ---: | ---: | ---: | ---: |");
 for (const size of [64, 65536]) {
   const count = size === 64 ? (quick ? 2000 : 20000) : (quick ? 50 : 400);
+  const results = new Map<string, Awaited<ReturnType<typeof measure>>>();
   for (const [name, make] of candidates) {
     const result = await measure(make, size, count);
+    results.set(name, result);
     console.log(
       `| ${name} | ${size === 64 ? "64 B" : "64 KiB"} | ${result.compress.toFixed(1)} | ${
         result.inflate.toFixed(1)
       } | ${(result.ratio * 100).toFixed(1)}% |`,
     );
+  }
+  const label = size === 64 ? "64 B" : "64 KiB";
+  const [ours, , zlib1, zlib6] = candidates.map(([name]) => results.get(name)!);
+  for (const step of ["compress", "inflate"] as const) {
+    const samples = step === "compress" ? "compressTimes" : "inflateTimes";
+    report("ws_deflate", {
+      figure: `${step} ${label}, level 1`,
+      unit: "us CPU/message",
+      higherIsBetter: false,
+      wirestack: ours[samples],
+      peers: { "node:zlib level 1": zlib1[samples], "node:zlib level 6 (ws)": zlib6[samples] },
+    });
   }
 }

@@ -19,6 +19,7 @@ import { X509Certificate as NodeX509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import * as x509 from "../../crypto/_x509.ts";
+import { report } from "./_report.ts";
 import {
   createCertificate,
   generateKeyPair,
@@ -41,6 +42,7 @@ interface Result {
   name: string;
   opsPerSecond: number;
   cpuMicros: number;
+  cpuSamples: number[];
 }
 
 function median(values: number[]): number {
@@ -74,7 +76,7 @@ async function measure(
     rates.push(ops / (wall / 1000));
     cpus.push((cpuNow() - startCpu) / ops);
   }
-  return { name, opsPerSecond: median(rates), cpuMicros: median(cpus) };
+  return { name, opsPerSecond: median(rates), cpuMicros: median(cpus), cpuSamples: cpus };
 }
 
 let sink = 0;
@@ -181,6 +183,14 @@ async function main(): Promise<void> {
     }x, ` +
       `@peculiar/x509 / wirestack = ${(peculiar.cpuMicros / best.cpuMicros).toFixed(1)}x`,
   );
+  report("x509", {
+    figure: "parse (all fields)",
+    unit: "us CPU/op",
+    higherIsBetter: false,
+    wirestack: best.cpuSamples,
+    peers: { "node:crypto": node.cpuSamples, "@peculiar/x509": peculiar.cpuSamples },
+    goal: { peer: "node:crypto", ratio: 1 },
+  });
 
   console.log(
     "generate: an ECDSA P-256 key pair and a self-signed certificate with SAN, KU, EKU, SKI",
@@ -201,6 +211,13 @@ async function main(): Promise<void> {
       (genPeculiar.cpuMicros / genOurs.cpuMicros).toFixed(2)
     }x`,
   );
+  report("x509", {
+    figure: "key + certificate generation",
+    unit: "us CPU/op",
+    higherIsBetter: false,
+    wirestack: genOurs.cpuSamples,
+    peers: { "@peculiar/x509": genPeculiar.cpuSamples },
+  });
   if (sink === -1) console.log(sink);
 }
 
