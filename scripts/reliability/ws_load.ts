@@ -1,8 +1,8 @@
 /**
- * WebSocket load on one wirestack server: `serve()` takes each upgrade over
- * and `protocols/websocket` frames it (with `ws/deflate.ts` for
- * permessage-deflate; `tests/http/_ws_echo.ts`), against `ws` clients in a
- * process of their own (`_ws_load_client.ts`). Each round holds N clients open
+ * WebSocket load on one wirestack server: `serve()` with wirestack's
+ * WebSocket server (`upgradeWebSocket`; or with `--server core`, the protocol
+ * core driven over serve()'s takeover: `tests/http/_ws_echo.ts`), against `ws`
+ * clients in a process of their own (`_ws_load_client.ts`). Each round holds N clients open
  * at once (the server must count them all), then every client exchanges M
  * messages (text and binary, some over the 1 KiB compression threshold, each
  * echo checked) and closes with 1000. Plain rounds first, then two compressed
@@ -14,7 +14,7 @@
  *
  * Run: `node_modules/.bin/deno run -A --v8-flags=--expose-gc
  * scripts/reliability/ws_load.ts [--clients N] [--messages M] [--rounds R]
- * [--deflate-clients N] [--deflate-rounds R] [--quick]`, or `npm run build && node --expose-gc
+ * [--deflate-clients N] [--deflate-rounds R] [--server ws|core] [--quick]`, or `npm run build && node --expose-gc
  * npm/esm/scripts/reliability/ws_load.js`. `--quick`: 500 clients, 2 rounds.
  *
  * @module
@@ -41,14 +41,20 @@ const messages = numberOption(argv, "--messages", 10);
 const rounds = numberOption(argv, "--rounds", quick ? 2 : 3);
 const deflateClients = numberOption(argv, "--deflate-clients", quick ? 200 : 1000);
 const deflateRounds = numberOption(argv, "--deflate-rounds", 2);
+const kind = argv.includes("--server") && argv[argv.indexOf("--server") + 1] === "core"
+  ? "core"
+  : "ws";
 
 async function main(): Promise<void> {
   const limit = raiseFileLimit(Math.max(clients, deflateClients) + 1024);
   console.log(
-    `ws load on ${runtime}: ${rounds} rounds of ${clients.toLocaleString("en-US")} clients ` +
+    `ws load on ${runtime} (${kind} server): ${rounds} rounds of ${
+      clients.toLocaleString("en-US")
+    } clients ` +
       `x ${messages} messages, then ${deflateClients} compressed; file limit ${limit}`,
   );
   const { server, port, stats } = await startWsEcho({
+    server: kind,
     maxConnections: Math.max(clients, deflateClients) + 256,
   });
   const failures: string[] = [];

@@ -1,9 +1,10 @@
-// A WebSocket echo server for the load and hostile-client runs, built from the
-// pieces below ws/: serve() answers the upgrade with the handshake of
-// protocols/websocket and takes the connection over (http/takeover.ts), and a
-// WebSocketConnection drives the frames over the adapter's Conn, with
-// permessage-deflate from ws/deflate.ts. It echoes every message and counts
-// connections, messages and close codes.
+// A WebSocket echo server for the load and hostile-client runs, on serve(), in
+// two builds: `ws`, wirestack's WebSocket server (`upgradeWebSocket` of ws/);
+// and `core`, the pieces below it: serve() answers the upgrade with the
+// handshake of protocols/websocket and takes the connection over
+// (http/takeover.ts), and a WebSocketConnection drives the frames over the
+// adapter's Conn, with permessage-deflate from ws/deflate.ts. Both echo every
+// message and count connections, messages and close codes.
 
 import type { Conn, NetError } from "../../adapters/mod.ts";
 import { type HttpServer, serve, TAKEOVER, type Takeover } from "../../http/mod.ts";
@@ -13,6 +14,7 @@ import {
   WebSocketError,
 } from "../../protocols/websocket/mod.ts";
 import { createDeflateProvider } from "../../ws/deflate.ts";
+import { upgradeWebSocket } from "../../ws/mod.ts";
 
 /** What the echo server saw. */
 export interface WsEchoStats {
@@ -33,6 +35,8 @@ export interface WsEchoOptions {
   deflate?: boolean;
   /** serve()'s connection limit (default: serve()'s). */
   maxConnections?: number;
+  /** `ws`: wirestack's WebSocket server (default); `core`: the protocol core over the takeover. */
+  server?: "ws" | "core";
 }
 
 const provider = createDeflateProvider();
@@ -83,6 +87,36 @@ function drive(conn: Conn, ws: WebSocketConnection, head: Uint8Array, stats: WsE
   pump(head);
 }
 
+/** The `ws` build: wirestack's own WebSocket server side. */
+function upgradeToWs(request: Request, options: WsEchoOptions, stats: WsEchoStats) {
+  let upgraded;
+  try {
+    upgraded = upgradeWebSocket(request, {
+      maxPayload: options.maxPayload,
+      deflate: options.deflate ?? true,
+    });
+  } catch (error) {
+    if (!(error instanceof WebSocketError)) throw error;
+    return new Response(error.message, { status: error.status ?? 400 });
+  }
+  const { socket, response } = upgraded;
+  socket.binaryType = "arraybuffer";
+  let opened = false;
+  socket.onopen = () => {
+    opened = true;
+    stats.peak = Math.max(stats.peak, ++stats.open);
+  };
+  socket.onmessage = (event) => {
+    stats.messages++;
+    socket.send(event.data as string | ArrayBuffer);
+  };
+  socket.onclose = (event) => {
+    if (opened) stats.open--;
+    stats.closes[event.code] = (stats.closes[event.code] ?? 0) + 1;
+  };
+  return response;
+}
+
 /** Starts the echo server on 127.0.0.1 and a free port. */
 export async function startWsEcho(
   options: WsEchoOptions = {},
@@ -91,6 +125,7 @@ export async function startWsEcho(
   const server = serve(
     { port: 0, hostname: "127.0.0.1", maxConnections: options.maxConnections },
     (request) => {
+      if (options.server !== "core") return upgradeToWs(request, options, stats);
       const headers: Array<[string, string]> = [];
       request.headers.forEach((value, name) => headers.push([name, value]));
       let accepted;

@@ -1,7 +1,8 @@
 // The CI-sized version of scripts/reliability/ws_load.ts: a few hundred `ws`
-// clients held open at once on one server (serve() taking the upgrades over,
-// protocols/websocket framing, permessage-deflate), each exchanging messages,
-// then closing cleanly; and a zip bomb that must close with 1009.
+// clients held open at once on one server, each exchanging messages, then
+// closing cleanly; and a zip bomb that must close with 1009. Both on
+// wirestack's WebSocket server (ws/) and on the protocol core under it driven
+// over serve()'s takeover (tests/http/_ws_echo.ts).
 
 import assert from "node:assert/strict";
 import { runtimeName, test } from "../_harness.ts";
@@ -18,11 +19,15 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-for (const deflate of [false, true]) {
+for (
+  const [kind, deflate] of [["ws", false], ["ws", true], ["core", false], ["core", true]] as const
+) {
   test(
-    `ws load (${rt}): 200 ws clients at once, 10 messages each${deflate ? ", compressed" : ""}`,
+    `ws load (${rt}, ${kind} server): 200 ws clients at once, 10 messages each${
+      deflate ? ", compressed" : ""
+    }`,
     async () => {
-      const { server, port, stats } = await startWsEcho();
+      const { server, port, stats } = await startWsEcho({ server: kind });
       try {
         const clients = await openWsClients(port, 200, { deflate });
         await until(() => stats.open === 200, "200 open connections on the server");
@@ -40,22 +45,24 @@ for (const deflate of [false, true]) {
   );
 }
 
-test(
-  `ws hostile (${rt}): a zip bomb (64 MiB of zeros in 64 KiB) closes with 1009; the server serves on`,
-  async () => {
-    const { server, port, stats } = await startWsEcho({ maxPayload: 1 << 20 });
-    try {
-      const [bomber, bystander] = await openWsClients(port, 2, { deflate: true });
-      const closed = new Promise<number>((resolve) => bomber.once("close", resolve));
-      bomber.send(new Uint8Array(64 << 20), { compress: true });
-      assert.equal(await closed, 1009);
-      assert.equal(await exchange(bystander, 1, 4), 4);
-      await closeWsClients([bystander]);
-      await until(() => stats.open === 0, "the server to close both connections");
-      assert.deepEqual(stats.closes, { 1000: 1, 1009: 1 });
-    } finally {
-      await server.close();
-    }
-  },
-  { timeout: 60_000 },
-);
+for (const kind of ["ws", "core"] as const) {
+  test(
+    `ws hostile (${rt}, ${kind} server): a zip bomb (64 MiB of zeros in 64 KiB) closes with 1009`,
+    async () => {
+      const { server, port, stats } = await startWsEcho({ maxPayload: 1 << 20, server: kind });
+      try {
+        const [bomber, bystander] = await openWsClients(port, 2, { deflate: true });
+        const closed = new Promise<number>((resolve) => bomber.once("close", resolve));
+        bomber.send(new Uint8Array(64 << 20), { compress: true });
+        assert.equal(await closed, 1009);
+        assert.equal(await exchange(bystander, 1, 4), 4);
+        await closeWsClients([bystander]);
+        await until(() => stats.open === 0, "the server to close both connections");
+        assert.deepEqual(stats.closes, { 1000: 1, 1009: 1 });
+      } finally {
+        await server.close();
+      }
+    },
+    { timeout: 60_000 },
+  );
+}
