@@ -143,9 +143,26 @@ class InflateEngine {
   /** A BFINAL block ended the stream with the input: a sync-flush marker may follow. */
   #ended = false;
 
+  readonly #maxDistance: number;
+
   constructor(windowBits: number) {
-    check(zlibInflateInit2(this.strm, -windowBits), this.strm, "inflateInit2");
+    // zlib deflaters asked for an 8-bit window use 9 bits (zlib's own rule)
+    const bits = Math.max(9, windowBits);
+    this.#maxDistance = 1 << bits;
+    check(zlibInflateInit2(this.strm, -bits), this.strm, "inflateInit2");
+    this.#limitDistances();
     this.strm.input = NO_INPUT;
+  }
+
+  /**
+   * Makes a distance past the window damage, whatever was inflated before.
+   * pako's raw mode checks distances only against the bytes it can still
+   * see (the window, plus the output of the current call), so a stream
+   * reaching too far back inflated or failed depending on how its input and
+   * output were cut (found by fuzzing).
+   */
+  #limitDistances(): void {
+    (this.strm as unknown as { state: { dmax: number } }).state.dmax = this.#maxDistance;
   }
 
   push(data: Uint8Array): void {
@@ -175,6 +192,7 @@ class InflateEngine {
         // A block with BFINAL set ends the stream; what follows starts a new one.
         const { input, next_in: nextIn, avail_in: availIn } = strm;
         zlibInflateReset(strm);
+        this.#limitDistances();
         strm.input = input;
         strm.next_in = nextIn;
         strm.avail_in = availIn;
@@ -195,6 +213,7 @@ class InflateEngine {
 
   reset(): void {
     zlibInflateReset(this.strm);
+    this.#limitDistances();
     this.#ended = false;
     this.strm.input = NO_INPUT;
     this.strm.avail_in = 0;

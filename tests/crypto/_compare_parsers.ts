@@ -10,6 +10,16 @@ import { isDeno } from "../_harness.ts";
 import type { OpensslDir } from "./_openssl.ts";
 import { expandIp, opensslFields } from "./_openssl_text.ts";
 
+/**
+ * A name as `openssl x509 -nameopt RFC2253` prints it. RFC 4514 2.4 escapes a
+ * "#" that begins a value, as wirestack does; OpenSSL does too, except for a
+ * value that is exactly "#": for a one-character value its last-character rule
+ * (a trailing space) replaces its first-character one (found by fuzzing).
+ */
+export function asOpensslPrints(name: string): string {
+  return name.replace(/=\\#(?=[,+]|$)/g, "=#");
+}
+
 /** Asserts every field OpenSSL prints matches the parse. */
 export function assertMatchesOpenssl(
   dir: OpensslDir,
@@ -18,8 +28,8 @@ export function assertMatchesOpenssl(
   der = false,
 ): void {
   const o = opensslFields(dir, file, { der });
-  assert.equal(certificate.subject, o.subject, "subject");
-  assert.equal(certificate.issuer, o.issuer, "issuer");
+  assert.equal(asOpensslPrints(certificate.subject), o.subject, "subject");
+  assert.equal(asOpensslPrints(certificate.issuer), o.issuer, "issuer");
   assert.equal(certificate.serialNumber, o.serial, "serial");
   assert.equal(certificate.notBefore.getTime(), o.notBefore.getTime(), "notBefore");
   assert.equal(certificate.notAfter.getTime(), o.notAfter.getTime(), "notAfter");

@@ -10,7 +10,11 @@ import {
   parseCertificateBundle,
   spkiSha256,
 } from "../../crypto/mod.ts";
-import { assertMatchesOpenssl, assertMatchesOtherParsers } from "./_compare_parsers.ts";
+import {
+  asOpensslPrints,
+  assertMatchesOpenssl,
+  assertMatchesOtherParsers,
+} from "./_compare_parsers.ts";
 import { runtimeName, test } from "../_harness.ts";
 import { type DerNode, parseDer, writeDer } from "./_der_mutator.ts";
 import { type CertSpec, OpensslDir, opensslStatus } from "./_openssl.ts";
@@ -227,6 +231,19 @@ test(name("names: escaping, multi-valued RDNs, UTF-8, DC, UID, emailAddress"), (
     const multi = parseCertificate(dir.read("multi.pem"));
     assertMatchesOpenssl(dir, "multi.pem", multi);
     assert.match(multi.subject, /\+/);
+  } finally {
+    dir.close();
+  }
+});
+
+// Found by x509/openssl-differential: OpenSSL prints a value that is exactly
+// "#" unescaped; RFC 4514 2.4 escapes a leading "#" (asOpensslPrints).
+test(name('a value that is exactly "#" is escaped, as RFC 4514 asks and OpenSSL does not'), () => {
+  const dir = new OpensslDir();
+  try {
+    const lone = check(dir, { name: "lone", subject: "/CN=#/O=#a" });
+    assert.equal(lone.subject, "O=\\#a,CN=\\#");
+    assert.equal(asOpensslPrints(lone.subject), "O=\\#a,CN=#");
   } finally {
     dir.close();
   }

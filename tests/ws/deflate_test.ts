@@ -2,7 +2,7 @@
 // history, engine sharing without context takeover, output bounds and options.
 
 import assert from "node:assert/strict";
-import { inflateRaw } from "pako";
+import { deflateRaw, inflateRaw } from "pako";
 import { test } from "../_harness.ts";
 import { createDeflateProvider } from "../../ws/deflate.ts";
 
@@ -131,4 +131,29 @@ test("deflate provider: the error of damaged input counts the bytes written befo
     return true;
   });
   assert.deepEqual([...out.subarray(5, 8)], [0x61, 0x62, 0x63]);
+});
+
+// Found by fuzzing (ws/connection-mutated): pako's raw mode let a distance past
+// the window through when the bytes it reached were still in the output of the
+// same call, and refused it otherwise, so the close code depended on the cuts.
+test("deflate provider: a distance past the window is damage however input and output are cut", () => {
+  const block = new Uint8Array(2000).map((_, i) => (i * 2654435761) >>> 24);
+  const twice = new Uint8Array(4000);
+  twice.set(block);
+  twice.set(block, 2000);
+  const compressed = deflateRaw(twice, { windowBits: 15, level: 9 }); // copies from 2000 back
+  const provider = createDeflateProvider();
+  const fresh = (windowBits: number) =>
+    provider.createInflater({ windowBits, noContextTakeover: false });
+  // read whole, into room for everything
+  const whole = (windowBits: number) => {
+    const inflater = fresh(windowBits);
+    inflater.push(compressed);
+    const out = new Uint8Array(8000);
+    return out.subarray(0, inflater.read(out, 0, out.length));
+  };
+  assert.throws(() => whole(10), /distance too far back/);
+  assert.throws(() => inflateAll(fresh(10), compressed), /distance too far back/);
+  assert.deepEqual(whole(11), twice);
+  assert.deepEqual(inflateAll(fresh(11), compressed), twice);
 });
