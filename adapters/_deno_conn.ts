@@ -63,6 +63,28 @@ function copyToPool(bytes: Uint8Array, n: number): Uint8Array {
   return chunk;
 }
 
+/**
+ * Read buffers of the first size, given back by closed connections and taken
+ * by new ones: a connection that lives for one request (a new TLS handshake
+ * per request) would otherwise allocate, zero-fill and later collect 4 KiB of
+ * memory outside the heap. Only the connection's own buffer goes back, once no
+ * read is under way; chunks read into it are borrowed (valid until `onData`
+ * returns) or copied out, so nothing still refers to it.
+ */
+const freeBuffers: Uint8Array[] = [];
+/** Free buffers kept at most (256 KiB). */
+const MAX_FREE_BUFFERS = 64;
+
+function takeBuffer(size: number): Uint8Array {
+  return (size === INITIAL_READ_SIZE ? freeBuffers.pop() : undefined) ?? new Uint8Array(size);
+}
+
+function giveBack(buffer: Uint8Array): void {
+  if (buffer.length === INITIAL_READ_SIZE && freeBuffers.length < MAX_FREE_BUFFERS) {
+    freeBuffers.push(buffer);
+  }
+}
+
 /** A Deno address as ours. */
 export function toAddr(addr: DenoNetAddr | DenoUnixAddr): Addr {
   if ("hostname" in addr) {
@@ -227,6 +249,7 @@ export class DenoStreamConn implements Conn {
     this.#inflightCallbacks = null;
     this.#ending = null;
     this.#queued = 0;
+    if (!this.#reading) this.#releaseBuffer();
     if (pending.length > 0) {
       // Made only when someone waits: an Error costs a stack trace.
       const error = new NetError("ERR_SOCKET_CLOSED", "the connection was closed", {
@@ -293,7 +316,15 @@ export class DenoStreamConn implements Conn {
       }
     } finally {
       this.#pumping = false;
+      if (this.#closed) this.#releaseBuffer();
     }
+  }
+
+  /** Gives the read buffer back for other connections (closed, no read under way). */
+  #releaseBuffer(): void {
+    const buffer = this.#buffer;
+    this.#buffer = null;
+    if (buffer !== null && buffer.length < SLAB_THRESHOLD && this.#offset === 0) giveBack(buffer);
   }
 
   /**
@@ -307,7 +338,8 @@ export class DenoStreamConn implements Conn {
     let buffer = this.#buffer;
     if (!this.#owned || size < SLAB_THRESHOLD) {
       if (buffer === null || buffer.length !== size) {
-        buffer = this.#buffer = new Uint8Array(size);
+        if (buffer !== null && buffer.length < SLAB_THRESHOLD) giveBack(buffer);
+        buffer = this.#buffer = takeBuffer(size);
         this.#offset = 0;
       }
       return buffer;

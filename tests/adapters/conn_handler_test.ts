@@ -192,6 +192,27 @@ for (const via of transports) {
     }
   });
 
+  test(`${name}: owned chunks of closed connections stay intact while new ones read`, async () => {
+    // Closed connections give their read buffer to later ones: what was handed
+    // out as owned must not be that memory.
+    const kept: Uint8Array[][] = [];
+    for (let i = 0; i < 6; i++) {
+      const { client, server, close } = await pair(via);
+      try {
+        const chunks: Uint8Array[] = [];
+        const atServer = recorder();
+        server.attach({ ...atServer.handler, onData: (chunk) => chunks.push(chunk) });
+        await client.write(new Uint8Array(300).fill(i + 1));
+        await client.closeWrite();
+        await atServer.ended;
+        kept.push(chunks);
+      } finally {
+        close();
+      }
+    }
+    kept.forEach((chunks, i) => assert.deepEqual(concat(chunks), new Uint8Array(300).fill(i + 1)));
+  });
+
   test(`${name}: writes after end or close fail with stable codes`, async () => {
     const { client, close } = await pair(via);
     try {

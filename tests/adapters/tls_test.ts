@@ -275,6 +275,42 @@ for (const via of transports) {
       assert.equal(await accepted, null);
     }
   });
+
+  test(`tls adapter (${label(via)}): each client's trust anchors count (contexts reused per options)`, async () => {
+    const p = await pki();
+    const listener = await via.listenTls({
+      port: 0,
+      hostname: "127.0.0.1",
+      cert: p.server.chain,
+      key: p.server.key,
+      onHandshakeError: () => {},
+    });
+    const port = (listener.addr as { port: number }).port;
+    try {
+      // Trusted, refused with another root, trusted again: a reused context
+      // must be the one of the same options.
+      for (const [ca, trusted] of [[p.root, true], [p.untrusted.chain, false], [p.root, true]]) {
+        const attempt = via.connectTls({
+          hostname: "127.0.0.1",
+          port,
+          servername: "localhost",
+          ca: [ca as string],
+        });
+        if (trusted) {
+          const [client, server] = await Promise.all([attempt, listener.accept()]);
+          client.close();
+          server?.close();
+        } else {
+          await assert.rejects(attempt, (error: NetError) => {
+            assert.equal(error.code, "ERR_TLS_CERT_UNTRUSTED", error.message);
+            return true;
+          });
+        }
+      }
+    } finally {
+      listener.close();
+    }
+  });
 }
 
 if (isDeno) {
