@@ -11,6 +11,7 @@ import type * as net from "node:net";
 import { familyOf } from "./_addr.ts";
 import { NetError, toNetError } from "./errors.ts";
 import type { Addr, AttachOptions, Conn, ConnHandler } from "./types.ts";
+import { takeChunks } from "./_chunk_queue.ts";
 
 const EMPTY: Uint8Array[] = [];
 const CLOSE_HOOKED = 1;
@@ -313,21 +314,7 @@ export class NodeConn implements Conn {
 
   /** Copies queued bytes into `into`; resumes the socket once the queue is short. */
   #take(into: Uint8Array): number {
-    const queue = this.#queue;
-    let n = 0;
-    while (n < into.length && queue.length > 0) {
-      const chunk = queue[0];
-      const room = into.length - n;
-      if (chunk.length <= room) {
-        into.set(chunk, n);
-        n += chunk.length;
-        queue.shift();
-      } else {
-        into.set(chunk.subarray(0, room), n);
-        queue[0] = chunk.subarray(room);
-        n += room;
-      }
-    }
+    const n = takeChunks(this.#queue, into);
     this.#queued -= n;
     if (this.#paused && this.#queued <= READ_HIGH_WATER / 2) {
       this.#paused = false;

@@ -4,6 +4,7 @@
 // its new owner can `attach` its handler (or `read`) as on any connection.
 
 import { type AttachOptions, type Conn, type ConnHandler, NetError } from "../adapters/mod.ts";
+import { takeChunks } from "../adapters/_chunk_queue.ts";
 
 /** Bytes that may wait unread (the promise way) before reading pauses. */
 const READ_HIGH_WATER = 65536;
@@ -146,21 +147,7 @@ export class HandoverConn implements Conn {
   }
 
   #take(into: Uint8Array): number {
-    const queue = this.#queue;
-    let n = 0;
-    while (n < into.length && queue.length > 0) {
-      const chunk = queue[0];
-      const room = into.length - n;
-      if (chunk.length <= room) {
-        into.set(chunk, n);
-        n += chunk.length;
-        queue.shift();
-      } else {
-        into.set(chunk.subarray(0, room), n);
-        queue[0] = chunk.subarray(room);
-        n += room;
-      }
-    }
+    const n = takeChunks(this.#queue, into);
     this.#queued -= n;
     return n;
   }

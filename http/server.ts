@@ -37,6 +37,7 @@ import {
   transport as runtimeTransport,
 } from "../adapters/mod.ts";
 import { Emitter } from "../net/emitter.ts";
+import { listenArguments, listenPort } from "../net/_listen_arguments.ts";
 import { type AddressInfo, Socket } from "../net/socket.ts";
 import type { HttpError } from "../protocols/http1/mod.ts";
 import type { Exchange } from "./_exchange.ts";
@@ -325,32 +326,17 @@ export class Server extends Emitter<ServerEvents> {
     hostOrListener?: string | (() => void),
     maybeListener?: () => void,
   ): this {
-    let options: HttpListenOptions;
-    let onListening: (() => void) | undefined;
-    if (typeof target === "object") {
-      options = target;
-      onListening = typeof hostOrListener === "function" ? hostOrListener : maybeListener;
-    } else if (typeof target === "string") {
-      options = { path: target };
-      onListening = typeof hostOrListener === "function" ? hostOrListener : maybeListener;
-    } else if (typeof hostOrListener === "function") {
-      options = { port: target };
-      onListening = hostOrListener;
-    } else {
-      options = { port: target, ...(hostOrListener === undefined ? {} : { host: hostOrListener }) };
-      onListening = maybeListener;
-    }
+    const [options, onListening] = listenArguments<HttpListenOptions>(
+      target,
+      hostOrListener,
+      maybeListener,
+    );
     if (this.#listener !== null || this.#starting || this.#closed) {
       throw new NetError("EINVAL", "listen() on a server that is already listening or closed", {
         syscall: "listen",
       });
     }
-    const port = options.port ?? 0;
-    if (options.path === undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-      throw new NetError("EINVAL", `listen needs a port from 0 to 65535, not ${port}`, {
-        syscall: "listen",
-      });
-    }
+    const port = listenPort(options);
     if (onListening !== undefined) this.once("listening", onListening);
     this.#starting = true;
     this.#tls(options.listener !== undefined).then((tls) =>

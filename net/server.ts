@@ -17,6 +17,7 @@ import {
 import { Emitter, type EventMap } from "./emitter.ts";
 import { type AddressInfo, Socket } from "./socket.ts";
 import { nextTurn } from "./_timers.ts";
+import { listenArguments, listenPort } from "./_listen_arguments.ts";
 
 /** What a `drop` event tells about a connection refused for `maxConnections`. */
 export interface DropInfo {
@@ -183,32 +184,17 @@ export class Server<E extends ServerEvents & EventMap<E> = ServerEvents> extends
     hostOrListener?: string | (() => void),
     maybeListener?: () => void,
   ): this {
-    let options: ServerListenOptions;
-    let onListening: (() => void) | undefined;
-    if (typeof target === "object") {
-      options = target;
-      onListening = typeof hostOrListener === "function" ? hostOrListener : maybeListener;
-    } else if (typeof target === "string") {
-      options = { path: target };
-      onListening = typeof hostOrListener === "function" ? hostOrListener : maybeListener;
-    } else if (typeof hostOrListener === "function") {
-      options = { port: target };
-      onListening = hostOrListener;
-    } else {
-      options = { port: target, host: hostOrListener };
-      onListening = maybeListener;
-    }
+    const [options, onListening] = listenArguments<ServerListenOptions>(
+      target,
+      hostOrListener,
+      maybeListener,
+    );
     if (this.#listener !== null || this.#starting) {
       throw new NetError("EINVAL", "listen() on a server that is already listening", {
         syscall: "listen",
       });
     }
-    const port = options.port ?? 0;
-    if (options.path === undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-      throw new NetError("EINVAL", `listen needs a port from 0 to 65535, not ${port}`, {
-        syscall: "listen",
-      });
-    }
+    const port = listenPort(options);
     if (onListening !== undefined) this.#self.once("listening", onListening);
     this.#starting = true;
     this.#closing = false;
