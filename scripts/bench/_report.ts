@@ -73,6 +73,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** A figure for a console line: whole numbers with separators from 100 up, else two decimals. */
+export function formatFigure(value: number): string {
+  return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
+}
+
 /** `(max - min) / median` of the samples; 0 for a single sample. */
 export function spreadOf(values: readonly number[]): number {
   if (values.length < 2) return 0;

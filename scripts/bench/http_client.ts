@@ -31,7 +31,7 @@ import * as nodeNet from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Agent, fetch as wsFetch, request as wsRequest } from "../../http/mod.ts";
-import { report } from "./_report.ts";
+import { median, report } from "./_report.ts";
 
 interface DenoConnLike {
   read(p: Uint8Array): Promise<number | null>;
@@ -221,12 +221,6 @@ async function measure(client: Client, count: number, concurrency: number): Prom
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = performance.now() - started;
   return { cpu: (cpuMicros() - cpu) / count, rate: count / elapsed * 1000 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function startServer(): Promise<{ port: number; stop(): void }> {

@@ -28,7 +28,7 @@ import * as nodeNet from "node:net";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { jsonRequested, type Measured, report, runtimeName } from "./_report.ts";
+import { jsonRequested, type Measured, median, report, runtimeName } from "./_report.ts";
 
 const args = process.argv.slice(2).length > 0
   ? process.argv.slice(2)
@@ -181,11 +181,6 @@ async function measure(variant: Variant, path: string): Promise<Sample> {
   } finally {
     await stop(child);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function idleMemory(variant: Variant, count: number): Promise<{ rss: number; heap: number }> {

@@ -30,7 +30,7 @@ import * as nodeNet from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { connect, createServer } from "../../net/mod.ts";
-import { report } from "./_report.ts";
+import { formatFigure as fmt, median, report } from "./_report.ts";
 
 // ---- the Deno API used by the raw Deno variant (typed here for the tsc build) ----
 
@@ -426,12 +426,6 @@ async function runIdle(variant: Variant, count: number): Promise<Record<string, 
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function flag(name: string): string | undefined {
   const args = deno?.args ?? process.argv.slice(2);
   const index = args.indexOf(name);
@@ -560,10 +554,6 @@ async function main(): Promise<void> {
       goal: { peer: RAW, overAtMost: 2048 },
     });
   }
-}
-
-function fmt(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
 }
 
 await main();

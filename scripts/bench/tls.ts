@@ -42,7 +42,7 @@ import { fileURLToPath } from "node:url";
 import { createDevCa, issueDevCertificate } from "../../crypto/mod.ts";
 import { serve } from "../../http/mod.ts";
 import { connect, createServer } from "../../tls/mod.ts";
-import { report } from "./_report.ts";
+import { formatFigure as fmt, median, report } from "./_report.ts";
 
 // ---- the Deno API used by the raw Deno variant (typed here for the tsc build) ----
 
@@ -409,19 +409,9 @@ function runWorker(args: string[]): Promise<{ rate: number; cpuPerOp: number }> 
   });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function flag(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] ?? "" : undefined;
-}
-
-function fmt(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
 }
 
 async function worker(args: string[]): Promise<void> {

@@ -22,7 +22,7 @@ import process from "node:process";
 import { serve } from "../../http/serve.ts";
 import { upgradeWebSocket } from "../../ws/upgrade.ts";
 import { WebSocket as WirestackSocket } from "../../ws/websocket.ts";
-import { report } from "./_report.ts";
+import { median, report } from "./_report.ts";
 
 interface Peer {
   start(): Promise<{ port: number; close(): Promise<void> }>;
@@ -204,11 +204,6 @@ async function throughput(peer: Peer, count: number): Promise<Result> {
   await client.close();
   await server.close();
   return result;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 type Measurement = Awaited<ReturnType<typeof summarize>>;

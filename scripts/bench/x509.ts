@@ -19,7 +19,7 @@ import { X509Certificate as NodeX509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import * as x509 from "../../crypto/_x509.ts";
-import { report } from "./_report.ts";
+import { median, report } from "./_report.ts";
 import {
   createCertificate,
   generateKeyPair,
@@ -43,11 +43,6 @@ interface Result {
   opsPerSecond: number;
   cpuMicros: number;
   cpuSamples: number[];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function cpuNow(): number {
